@@ -1,0 +1,1000 @@
+"""Seeded generator of a synthetic event archive in the real Markdown format, for benchmarks.
+
+    python -m bench.synth OUT_DIR --events 200000 --seed 1 [--zh-share 0.1]
+
+writes ``OUT_DIR/news/YYYY/MM/D/<slug>.md`` event pages plus, for every day that has events,
+``index.md`` (the day listing) and an identical ``README.md``, then prints a one-line summary.
+``generate(out, events, seed, zh_share)`` does the same from Python and returns the number of
+events written.
+
+The shape follows the real archives (see ``../shared/corpus/FORMAT.md``); the text is made up:
+
+- dates 2003-01-01 .. 2019-12-31, more events in later years, at most 40 a day (raised only
+  when the requested count would not fit), a few days empty;
+- ~300 story headings built from word combinations, picked Zipf-like and mostly within their
+  active years; ~15% of English events show no story heading;
+- titles of 10-60 and summaries of 0-80 words drawn from a Zipf-weighted vocabulary of a few
+  thousand words plus proper nouns (some accented), with the odd HTML entity and dropped accent;
+- Chinese events (``zh_share``) built from a few hundred Simplified/Traditional words, with
+  ``### 信息来源:``/``### 有关:``/``_消息:`` and ``/zh/news/…`` links;
+- 1-3 sources from ~60 outlets (Zipf), ~2% wrapped in ``web.archive.org``, ~5% with an
+  ``[IMG]`` suffix; 0-10 Related links to earlier events of the same story, ~5% of them to
+  slugs that do not exist.
+
+Everything comes from one ``random.Random(seed)``: the same arguments give byte-identical output.
+Files from an earlier run into the same directory are overwritten, never deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import datetime as dt
+import itertools
+import random
+import re
+import sys
+import time
+import unicodedata
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+DESCRIPTION = "Write a seeded synthetic news-event archive for benchmarks."
+
+FIRST_DAY = dt.date(2003, 1, 1)
+LAST_DAY = dt.date(2019, 12, 31)
+DAY_CAP = 40
+STORY_COUNT = 300
+ZH_STORY_COUNT = 80
+HISTORY = 30
+EN_SLUG_MAX = 140
+ZH_SLUG_MAX = 60
+
+# --------------------------------------------------------------------------------------------
+# Word lists (invented combinations of ordinary words and names; no archive text).
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _names(text: str) -> list[str]:
+    """``A|B|C`` over several lines -> [A, B, C] (names may contain spaces)."""
+    return [name.strip() for name in text.replace("\n", "").split("|")]
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """``A=a|B=b`` -> [(A, a), (B, b)]."""
+    return [(left, right) for left, _, right in (item.partition("=") for item in _names(text))]
+
+
+FUNCTION_WORDS = _words(
+    """
+the of in a to and is are by for on at after with as that has from was its have were least an
+over two three his their which been be it who into against new near more than during between
+amid while also other this following its her they not will would could before about up out
+"""
+)
+
+NEWS_WORDS = _words(
+    """
+killed president government police people minister prime forces military election attack
+security country state national former leader party officials says announces protesters
+court capital city army troops soldiers rebels militants civilians bomb bombing explosion
+suicide attacks dead deaths injured wounded arrested charged sentenced prison trial judge law
+bill parliament vote voters elected presidential parliamentary opposition coalition ruling
+leaders talks peace agreement deal ceasefire war conflict crisis protest protests
+demonstrators rally strike workers union economy economic financial bank banks market stock
+prices oil gas energy nuclear weapons missile test launch launched space satellite rocket
+earthquake magnitude tsunami floods flooding storm hurricane typhoon cyclone tornado fire
+wildfire drought famine disease outbreak virus flu cases health hospital patients doctors
+medical vaccine research scientists study discovered found discovery university students
+school children women men family families group groups organization international foreign
+world global regional local federal central northern southern eastern western province
+region district village town border area airport plane crash flight aircraft passengers crew
+train ship boat ferry sinks missing rescue search bodies toll dies died chief executive
+company companies billion million percent record largest first second last year years month
+months week day days since according sources reports reported claims responsibility denies
+accused calls urges warns warned said announced agrees signs signed approves rejects passes
+bans banned allows orders resigns resignation appointed names wins won defeats victory
+championship final cup team match games olympic players coach season league title tournament
+award prize film music artist author aged dozens hundreds thousands several four five six
+seven ten twelve twenty fifty hundred gunmen shooting shot fighting clashes airstrikes
+airstrike strikes offensive operation control capture captured seized retake siege refugees
+migrants asylum camp camps humanitarian aid food water supplies sanctions embassy ambassador
+diplomatic relations summit meeting visit visits talks negotiations treaty referendum
+constitution reform tax budget deficit debt loan currency inflation unemployment growth
+recession trade tariffs exports imports investment corporation shares profit losses lawsuit
+investigation inquiry scandal corruption fraud bribery allegations resign impeachment
+independence sovereignty territory disputed island islands sea coast navy naval coast guard
+vessel tanker cargo pipeline mine miners collapse building bridge road highway rail railway
+station bus car truck vehicle driver killing kidnapped hostages hostage released freed
+release ransom execution executed death penalty murder murdered victims victim suspects
+suspect gunman bomber bombers blast blasts injuring killing leaving dozens including
+mosque church temple cathedral religious muslim christian catholic pope bishop cardinal
+clergy leaders tribal ethnic minority majority rights human freedom press journalists
+journalist media newspaper television broadcaster internet online website social network
+hackers cyber data privacy surveillance intelligence agency spy spies secret documents
+leaked officers officer commander general colonel soldier marines special unit units
+battalion brigade division deployment deployed withdrawal withdraw mission peacekeepers
+peacekeeping monitors observers inspectors inspection agreement program programme enrichment
+uranium reactor plant power electricity blackout fuel emissions climate change environmental
+pollution species wildlife forest animals scientists researchers telescope planet probe
+mission orbit astronauts spacecraft landing launches comet asteroid ancient archaeologists
+remains tomb fossil museum painting auction sold stolen heritage festival ceremony funeral
+memorial anniversary celebrations crowd crowds march marches thousands gathered square
+streets curfew emergency martial declared declares state emergency lifted imposed
+restrictions visa border crossing closed reopens reopened reopening fled flee fleeing
+displaced homes houses destroyed damaged damage collapsed buried landslide mudslide
+avalanche volcano eruption erupts ash evacuated evacuation evacuate residents authorities
+ministry spokesman spokeswoman statement television interview speech address nation
+campaign candidate candidates polls poll results runoff turnout ballot ballots fraud
+recount count counted majority seats senate congress assembly legislature lawmakers
+legislation passed amendment ruling appeals supreme tribunal prosecutors prosecutor
+charges indicted convicted acquitted jailed years life imprisonment extradition extradited
+deported deportation arrest warrant fugitive escape escaped prisoners jail detention
+detained torture abuse allegations report annual rate figures data statistics survey
+population census births marriage same-sex gay lesbian transgender abortion church court
+legalizes legalises recognizes recognition diplomatic ties restore restores cut cuts
+expels expelled diplomats recalls recalled envoy envoys condemns condemned criticizes
+criticised praises welcomes supports support opposes opposition rejects rejected vetoes
+resolution council members member states nations countries leaders heads delegation
+representatives envoy foreign affairs defence defense interior finance justice health
+education transport agriculture trade industry labour labor tourism culture sports
+"""
+)
+
+PREFIXES = _words("re un pre over counter inter sub non anti post co semi multi mis out under")
+ONSETS = _words("b br c d dr f g gr h k l m n p pr r s st t tr v w z sh ch")
+VOWELS = _words("a e i o u ai ou ea")
+CODAS = ["", "", "n", "r", "l", "s", "t", "m", "nd", "st"]
+
+COUNTRIES: list[tuple[str, str]] = _pairs(
+    """
+Afghanistan=Afghan|Syria=Syrian|Iraq=Iraqi|Iran=Iranian|Israel=Israeli|Palestine=Palestinian
+|Egypt=Egyptian|Libya=Libyan|Yemen=Yemeni|Saudi Arabia=Saudi|Turkey=Turkish|Russia=Russian
+|Ukraine=Ukrainian|United States=American|United Kingdom=British|France=French
+|Germany=German|Italy=Italian|Spain=Spanish|Greece=Greek|China=Chinese|Japan=Japanese
+|North Korea=North Korean|South Korea=South Korean|India=Indian|Pakistan=Pakistani
+|Bangladesh=Bangladeshi|Myanmar=Burmese|Thailand=Thai|Malaysia=Malaysian
+|Indonesia=Indonesian|Philippines=Filipino|Australia=Australian|New Zealand=New Zealand
+|Canada=Canadian|Mexico=Mexican|Brazil=Brazilian|Argentina=Argentine|Venezuela=Venezuelan
+|Colombia=Colombian|Peru=Peruvian|Chile=Chilean|Bolivia=Bolivian|Ecuador=Ecuadorian
+|Cuba=Cuban|Haiti=Haitian|Nigeria=Nigerian|Kenya=Kenyan|Somalia=Somali|Ethiopia=Ethiopian
+|Sudan=Sudanese|South Sudan=South Sudanese|Mali=Malian
+|Democratic Republic of the Congo=Congolese|South Africa=South African|Zimbabwe=Zimbabwean
+|Algeria=Algerian|Tunisia=Tunisian|Morocco=Moroccan|Lebanon=Lebanese|Jordan=Jordanian
+|Poland=Polish|Hungary=Hungarian|Sweden=Swedish|Norway=Norwegian|Netherlands=Dutch
+|Belgium=Belgian|Austria=Austrian|Switzerland=Swiss|Portugal=Portuguese|Ireland=Irish
+|Georgia=Georgian|Armenia=Armenian|Azerbaijan=Azerbaijani|Kazakhstan=Kazakh
+|Sri Lanka=Sri Lankan|Nepal=Nepalese|Vietnam=Vietnamese|Taiwan=Taiwanese|Iceland=Icelandic
+|Serbia=Serbian|Kosovo=Kosovar|Côte d'Ivoire=Ivorian|Réunion=Réunionese
+"""
+)
+
+CITIES = _names(
+    """
+Baghdad|Kabul|Damascus|Aleppo|Mosul|Gaza|Jerusalem|Tel Aviv|Cairo|Tripoli|Benghazi|Sanaa|Aden
+|Riyadh|Istanbul|Ankara|Moscow|Kiev|Donetsk|London|Paris|Berlin|Rome|Madrid|Barcelona|Athens
+|Beijing|Shanghai|Hong Kong|Tokyo|Pyongyang|Seoul|New Delhi|Mumbai|Islamabad|Karachi|Peshawar
+|Lahore|Dhaka|Yangon|Bangkok|Kuala Lumpur|Jakarta|Manila|Sydney|Melbourne|Ottawa|Toronto
+|Washington, D.C.|New York City|Los Angeles|Chicago|Mexico City|Ciudad Juárez|Bogotá|Caracas
+|Lima|São Paulo|Rio de Janeiro|Brasília|Buenos Aires|Santiago|La Paz|Quito|Havana
+|Port-au-Prince|Lagos|Abuja|Maiduguri|Nairobi|Mogadishu|Addis Ababa|Khartoum|Juba|Bamako
+|Kinshasa|Johannesburg|Harare|Algiers|Tunis|Beirut|Amman|Warsaw|Budapest|Stockholm|Oslo
+|Amsterdam|Brussels|Vienna|Zürich|Geneva|Lisbon|Dublin|Tbilisi|Yerevan|Colombo|Kathmandu
+|Hanoi|Taipei|Reykjavík|Québec City|Córdoba|Medellín|Düsseldorf|Kraków|Malmö|Guadalajara
+"""
+)
+
+FIRST_NAMES = _words(
+    """
+John Michael David Ahmed Mohammed Ali Hassan Vladimir Sergei Angela Emmanuel Nicolás José Juan
+Luis Carlos María Ana Pedro Jorge Shinzo Narendra Recep Benjamin Mahmoud Bashar Hamid Ashraf
+Imran Nawaz Jacob Robert Donald Barack George Hillary Theresa Boris Gordon Tony François
+Nicolas Silvio Matteo Mariano Alexis Jair Dilma Luiz Cristina Mauricio Evo Rafael Hugo Álvaro
+Enrique Felipe Iván Sebastián Michelle Justin Stephen Malcolm Scott Jacinda Rodrigo Joko
+Hosni Mohamed Abdel Muammar Ayman Ehud Ariel Yasser Salva Uhuru Goodluck Muhammadu Ellen Paul
+Laurent Joseph Omar Abiy Viktor Jarosław Andrzej Petro Yulia Alexei Dmitry Mikheil Ilham
+Nikol Jürgen Søren Zoë Raúl Ramón Inés Begoña Gonzalo Óscar
+"""
+)
+
+LAST_NAMES = _words(
+    """
+Smith Johnson Williams Brown Khan Ahmed Hussein al-Assad al-Maliki Abbas Netanyahu Putin
+Medvedev Merkel Macron Sarkozy Hollande Berlusconi Renzi Rajoy Sánchez Tsipras Bolsonaro
+Rousseff da Silva Kirchner Macri Morales Correa Chávez Maduro Uribe Santos Duque López
+Peña Nieto Calderón Piñera Bachelet Trudeau Harper Turnbull Morrison Ardern Duterte Widodo
+Shinawatra Mubarak Morsi el-Sisi Gaddafi Rouhani Ahmadinejad Khamenei Olmert Arafat Kiir
+Kenyatta Zuma Mugabe Jonathan Buhari Sirleaf Kagame Gbagbo Kabila al-Bashir Orbán Kaczyński
+Duda Poroshenko Yanukovych Tymoshenko Navalny Saakashvili Nazarbayev Aliyev Sargsyan
+Pashinyan Erdoğan Davutoğlu Modi Singh Sharif Zardari Musharraf Karzai Ghani Obama Bush
+Clinton Trump May Cameron Blair Müller Schröder Guterres Annan Pérez Gutiérrez Martínez
+González Rodríguez Fernández Núñez Ibáñez Guzmán Ortega Castro Zelaya Vázquez Löfven
+"""
+)
+
+ORGS = _names(
+    """
+United Nations|European Union|NATO|Taliban|Islamic State|ISIL|al-Qaeda|Hamas|Hezbollah
+|Boko Haram|al-Shabaab|World Health Organization|International Monetary Fund|World Bank
+|African Union|Red Cross|Amnesty International|Human Rights Watch|Supreme Court|Congress
+|Parliament|Senate|Pentagon|FIFA|International Olympic Committee|OPEC|Interpol
+|International Criminal Court|Security Council|Federal Reserve|European Central Bank
+|Kremlin|Google|Apple|Microsoft|Facebook|Toyota|Volkswagen|BP|Gazprom|Samsung
+|Syrian Democratic Forces|Kurdistan Workers' Party|FARC|Muslim Brotherhood
+"""
+)
+
+TOPIC_NOUNS = _words(
+    """
+police explosion earthquake election protest terrorism refugees nuclear program human rights
+climate change corruption piracy drug trafficking kidnapping tropical cyclone flood
+"""
+)
+
+OUTLETS: list[tuple[str, str]] = _pairs(
+    """
+Reuters=www.reuters.com|BBC=news.bbc.co.uk|BBC News=www.bbc.com
+|The Guardian=www.theguardian.com|Al Jazeera=www.aljazeera.com
+|The New York Times=www.nytimes.com|Associated Press=apnews.com|CNN=edition.cnn.com
+|The Washington Post=www.washingtonpost.com|Agence France-Presse=www.afp.com
+|Bloomberg=www.bloomberg.com|NPR=www.npr.org|Sky News=news.sky.com
+|The Independent=www.independent.co.uk|The Telegraph=www.telegraph.co.uk
+|Deutsche Welle=www.dw.com|France 24=www.france24.com|Euronews=www.euronews.com
+|RT=www.rt.com|TASS=tass.com|Xinhua=www.xinhuanet.com|China Daily=www.chinadaily.com.cn
+|The Japan Times=www.japantimes.co.jp|NHK=www3.nhk.or.jp
+|The Times of India=timesofindia.indiatimes.com|Dawn=www.dawn.com|The Hindu=www.thehindu.com
+|ABC News (Australia)=www.abc.net.au|The Sydney Morning Herald=www.smh.com.au
+|CBC News=www.cbc.ca|The Globe and Mail=www.theglobeandmail.com
+|Voice of America=www.voanews.com|Radio Free Europe/Radio Liberty=www.rferl.org
+|Haaretz=www.haaretz.com|The Jerusalem Post=www.jpost.com|Los Angeles Times=www.latimes.com
+|USA Today=www.usatoday.com|Fox News=www.foxnews.com|CBS News=www.cbsnews.com
+|NBC News=www.nbcnews.com|ABC News=abcnews.go.com|Politico=www.politico.com
+|The Hill=thehill.com|Financial Times=www.ft.com|The Wall Street Journal=www.wsj.com
+|The Economist=www.economist.com|El País=elpais.com|Le Monde=www.lemonde.fr
+|Der Spiegel=www.spiegel.de|ANSA=www.ansa.it|Kyodo News=english.kyodonews.net
+|Yonhap=en.yna.co.kr|The Straits Times=www.straitstimes.com|Bangkok Post=www.bangkokpost.com
+|The Jakarta Post=www.thejakartapost.com|Mail & Guardian=mg.co.za|News24=www.news24.com
+|Daily Nation=www.nation.co.ke|Hürriyet Daily News=www.hurriyetdailynews.com
+|Anadolu Agency=www.aa.com.tr|Kyiv Post=www.kyivpost.com
+|The Moscow Times=www.themoscowtimes.com|MercoPress=en.mercopress.com
+"""
+)
+
+ZH_OUTLETS: list[tuple[str, str]] = _pairs(
+    """
+中央社=www.cna.com.tw|BBC中文网=www.bbc.com|美國之音=www.voachinese.com|联合早报=www.zaobao.com
+|新华网=www.xinhuanet.com|人民网=www.people.com.cn|自由亞洲電台=www.rfa.org|法國國際廣播電台=trad.rfi.fr
+|Yahoo奇摩新聞=tw.news.yahoo.com|香港電台=news.rthk.hk|中国新闻网=www.chinanews.com|明報=news.mingpao.com
+|德国之声=www.dw.com|端傳媒=theinitium.com|星島日報=std.stheadline.com|Reuters=cn.reuters.com
+"""
+)
+
+SECTIONS = _words(
+    """
+world news politics world-middle-east asia africa americas europe business science sport
+technology environment uk-news us-news health
+"""
+)
+
+ZH_PLACES = _words(
+    """
+中国 美国 中國 美國 日本 俄罗斯 俄羅斯 韩国 韓國 朝鲜 北韓 乌克兰 烏克蘭 英国 英國 法国 法國 德国
+德國 意大利 西班牙 印度 巴基斯坦 阿富汗 伊拉克 伊朗 叙利亚 敘利亞 以色列 巴勒斯坦 埃及 利比亚
+土耳其 沙特阿拉伯 也门 马里 馬里 尼日利亚 肯尼亚 南非 巴西 阿根廷 委内瑞拉 委內瑞拉 墨西哥
+加拿大 澳大利亚 澳洲 新西兰 印度尼西亚 印尼 菲律宾 菲律賓 泰国 泰國 缅甸 緬甸 越南 马来西亚
+馬來西亞 新加坡 台湾 台灣 香港 澳门 澳門 北京 上海 广州 廣州 深圳 重庆 武汉 武漢 成都 台北
+高雄 东京 東京 首尔 首爾 莫斯科 伦敦 倫敦 巴黎 柏林 华盛顿 華盛頓 纽约 紐約 巴格达 喀布尔
+大马士革 开罗 德黑兰 耶路撒冷 新德里 曼谷 雅加达 马尼拉 四川省 云南省 新疆 西藏
+"""
+)
+
+ZH_ACTORS = _words(
+    """
+政府 总统 總統 总理 總理 首相 外长 外交部 国防部 國防部 警方 军方 軍方 民众 示威者 抗议者
+武装分子 恐怖分子 士兵 乘客 学生 記者 议会 議會 国会 國會 立法会 立法院 最高法院 国务院
+联合国 聯合國 欧盟 歐盟 北约 世界卫生组织 伊斯兰国 塔利班 基地组织 习近平 習近平 李克强
+胡锦涛 温家宝 特朗普 川普 奥巴马 歐巴馬 普京 普丁 安倍晋三 文在寅 金正恩 马英九 馬英九 蔡英文
+陈水扁 默克尔 马克龙 莫迪 埃尔多安 反对派 反對派 执政党 選民 工人 医生 科学家 科學家
+"""
+)
+
+ZH_VERBS = _words(
+    """
+宣布 宣佈 发生 發生 举行 舉行 表示 指出 签署 簽署 通过 通過 发射 發射 逮捕 袭击 襲擊 爆炸
+击落 擊落 访问 訪問 当选 當選 辞职 辭職 否认 谴责 譴責 抗议 抗議 投票 开幕 開幕 闭幕 坠毁
+墜毀 批准 否决 起诉 判处 判處 释放 釋放 启动 啟動 暂停 恢复 恢復 关闭 關閉 撤离 撤離 实施
+"""
+)
+
+ZH_NOUNS = _words(
+    """
+选举 選舉 大选 公投 地震 海啸 海嘯 台风 颱風 飓风 洪水 暴雨 龙卷风 龍捲風 山火 疫情 禽流感
+航班 客机 客機 列车 火车 地铁 导弹 導彈 核试验 核試驗 卫星 衛星 火箭 奥运会 奧運會 世界杯
+经济 經濟 股市 油价 贸易 貿易 关税 關稅 协议 協議 条约 條約 法案 宪法 憲法 制裁 谈判 談判
+峰会 峰會 会议 會議 示威 骚乱 騷亂 政变 政變 内战 內戰 冲突 衝突 难民 難民 边境 邊境 首都
+机场 機場 医院 醫院 学校 學校 总部 大使馆 大使館 改革 预算 預算 紧急状态 緊急狀態 新政策
+"""
+)
+
+ZH_MODIFIERS = _words(
+    """
+当地时间 當地時間 今天 今日 昨日 正式 首次 首度 再次 南部 北部 东部 東部 西部 中部 一架 一名
+两名 兩名 大规模 大規模 严重 嚴重 历史上 歷史上 凌晨 深夜
+"""
+)
+
+ZH_STORY_NOUNS = _words("选举 選舉 大选 地震 内战 內戰 示威 抗议活动 疫情 台风 颱風 关系 關係 危机")
+
+# --------------------------------------------------------------------------------------------
+# Small helpers.
+
+
+def pick_index(rng: random.Random, cum: Sequence[float]) -> int:
+    """An index drawn by cumulative weights (``random.choices`` for one item, faster)."""
+    hi = len(cum) - 1
+    return bisect.bisect(cum, rng.random() * cum[hi], 0, hi)
+
+
+class Zipf(Generic[T]):
+    """Items with Zipf-like weights 1/(rank+offset)**s; picks use the caller's Random."""
+
+    __slots__ = ("cum", "items")
+
+    def __init__(self, items: Sequence[T], s: float = 1.0, offset: float = 1.0) -> None:
+        self.items: list[T] = list(items)
+        self.cum: list[float] = list(
+            itertools.accumulate(1.0 / (i + offset) ** s for i in range(len(self.items)))
+        )
+
+    def pick(self, rng: random.Random) -> T:
+        return self.items[pick_index(rng, self.cum)]
+
+    def many(self, rng: random.Random, k: int) -> list[T]:
+        return rng.choices(self.items, cum_weights=self.cum, k=k)
+
+
+def _syllable_word(rng: random.Random) -> str:
+    parts = [rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(rng.randint(2, 3))]
+    return "".join(parts) + rng.choice(CODAS)
+
+
+def _build_vocabulary() -> list[str]:
+    """~3,900 words, most frequent first: function words, news words, prefixed, invented."""
+    rng = random.Random(0x5EED)
+    head = list(dict.fromkeys(FUNCTION_WORDS + NEWS_WORDS))
+    known = set(head)
+    derived: list[str] = []
+    bases = NEWS_WORDS[:400]
+    while len(derived) < 1500:
+        word = rng.choice(PREFIXES) + rng.choice(bases)
+        if word not in known:
+            known.add(word)
+            derived.append(word)
+    invented: list[str] = []
+    while len(invented) < 1700:
+        word = _syllable_word(rng)
+        if word not in known:
+            known.add(word)
+            invented.append(word)
+    rng.shuffle(derived)
+    return head + derived + invented
+
+
+def _fold_table(texts: Sequence[str]) -> dict[int, str]:
+    """Accented letter -> ASCII base letter, for every accented letter in *texts*."""
+    table: dict[int, str] = {}
+    for char in set("".join(texts)):
+        base = unicodedata.normalize("NFKD", char)[0]
+        if ord(char) > 127 and base.isascii():
+            table[ord(char)] = base
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    words: Zipf[str]
+    countries: Zipf[str]
+    adjectives: Zipf[str]
+    cities: Zipf[str]
+    people: Zipf[str]
+    orgs: Zipf[str]
+    outlets: Zipf[tuple[str, str]]
+    zh_outlets: Zipf[tuple[str, str]]
+    zh_places: Zipf[str]
+    zh_actors: Zipf[str]
+    zh_verbs: Zipf[str]
+    zh_nouns: Zipf[str]
+    zh_modifiers: Zipf[str]
+    fold: dict[int, str]
+    drop_accents: dict[int, None]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The word lists, built once (independent of the seed, so queries stay comparable)."""
+    rng = random.Random(0xC0FFEE)
+    people = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(900)]
+    people = list(dict.fromkeys(people))
+    names = [c for c, _ in COUNTRIES] + CITIES + FIRST_NAMES + LAST_NAMES
+    fold = _fold_table(names)
+    return Lexicon(
+        words=Zipf(_build_vocabulary(), s=1.1, offset=2.7),
+        countries=Zipf([c for c, _ in COUNTRIES], s=0.9),
+        adjectives=Zipf([a for _, a in COUNTRIES], s=0.9),
+        cities=Zipf(CITIES, s=0.9),
+        people=Zipf(people, s=0.8),
+        orgs=Zipf(ORGS, s=0.9),
+        outlets=Zipf(OUTLETS, s=1.0),
+        zh_outlets=Zipf(ZH_OUTLETS, s=1.0),
+        zh_places=Zipf(ZH_PLACES, s=0.8),
+        zh_actors=Zipf(ZH_ACTORS, s=0.8),
+        zh_verbs=Zipf(ZH_VERBS, s=0.7),
+        zh_nouns=Zipf(ZH_NOUNS, s=0.7),
+        zh_modifiers=Zipf(ZH_MODIFIERS, s=0.7),
+        fold=fold,
+        drop_accents=dict.fromkeys(fold),
+    )
+
+
+_NON_SLUG = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def slugify(text: str, limit: int) -> str:
+    """Lower-case, hyphenated, accents folded, Chinese kept, cut at *limit* characters."""
+    slug = _NON_SLUG.sub("-", text.translate(lexicon().fold).lower()).strip("-")
+    return slug[:limit].rstrip("-") or "event"
+
+
+def capitalize(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def day_path(day: dt.date) -> str:
+    """``2017/02/3``: month padded, day not."""
+    return f"{day.year}/{day.month:02d}/{day.day}"
+
+
+def day_label(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}-{day.day}"
+
+
+# --------------------------------------------------------------------------------------------
+# Stories.
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    name: str
+    topic: str
+    first_year: int
+    last_year: int
+
+
+def _english_story(rng: random.Random, lex: Lexicon) -> Story:
+    """One story heading from a random template, with the years it is active."""
+    year = rng.randint(2003, 2019)
+    ci = rng.randrange(len(COUNTRIES))
+    country, adj = COUNTRIES[ci]
+    city, person, org = lex.cities.pick(rng), lex.people.pick(rng), lex.orgs.pick(rng)
+    span = (year, min(2019, year + rng.randint(0, 1)))
+    long_run = (year, min(2019, year + rng.randint(3, 10)))
+    always = (2003, 2019)
+    kind = rng.randrange(16)
+    options: list[tuple[str, str, tuple[int, int]]] = [
+        (f"{adj} Civil War", country, long_run),
+        (f"War in {country} ({year}-present)", country, (year, 2019)),
+        (f"{year} {adj} crisis", country, span),
+        (f"{country} Airlines Flight {rng.randint(3, 999)}", country, span),
+        (f"{year} {adj} general election", country, span),
+        (f"{country}-{lex.countries.pick(rng)} relations", country, always),
+        (f"Politics of {country}", country, always),
+        (f"{year} {city} {rng.choice(['earthquake', 'bombing', 'attack', 'floods'])}", city, span),
+        (
+            f"{rng.choice(['Hurricane', 'Typhoon', 'Cyclone'])} {rng.choice(FIRST_NAMES)}",
+            "tropical cyclone",
+            span,
+        ),
+        (f"{year} protests in {country}", country, span),
+        (f"Presidency of {person}", person, long_run),
+        (org, org, always),
+        (country, country, always),
+        (
+            f"{adj} {rng.choice(['nuclear program', 'debt crisis', 'drug war', 'insurgency'])}",
+            country,
+            long_run,
+        ),
+        (
+            f"{year} {rng.choice(['Summer Olympics', 'FIFA World Cup', 'Winter Olympics'])}",
+            city,
+            span,
+        ),
+        (f"{year} {adj} presidential election", country, span),
+    ]
+    name, topic, (first, last) = options[kind]
+    return Story(name, topic, first, last)
+
+
+def _chinese_story(rng: random.Random, lex: Lexicon) -> Story:
+    year = rng.randint(2003, 2019)
+    place = lex.zh_places.pick(rng)
+    noun = rng.choice(ZH_STORY_NOUNS)
+    options = [
+        (f"{year}年{place}{noun}", (year, min(2019, year + 1))),
+        (place, (2003, 2019)),
+        (f"{place}{noun}", (year, min(2019, year + rng.randint(0, 6)))),
+        (lex.zh_actors.pick(rng), (2003, 2019)),
+    ]
+    name, (first, last) = options[rng.randrange(len(options))]
+    return Story(name, place, first, last)
+
+
+def make_stories(rng: random.Random, count: int, zh: bool) -> list[Story]:
+    """*count* distinct stories in rank order (rank 0 is the most frequent)."""
+    lex = lexicon()
+    found: dict[str, Story] = {}
+    while len(found) < count:
+        story = _chinese_story(rng, lex) if zh else _english_story(rng, lex)
+        found.setdefault(story.name, story)
+    return list(found.values())
+
+
+def year_weights(stories: Sequence[Story]) -> dict[int, list[float]]:
+    """Per year, cumulative Zipf weights with stories outside their years damped."""
+    table: dict[int, list[float]] = {}
+    for year in range(FIRST_DAY.year, LAST_DAY.year + 1):
+        weights = (
+            (1.0 if s.first_year <= year <= s.last_year else 0.03) / (rank + 2) ** 1.0
+            for rank, s in enumerate(stories)
+        )
+        table[year] = list(itertools.accumulate(weights))
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Days.
+
+
+def day_counts(rng: random.Random, events: int) -> list[int]:
+    """Events per day from FIRST_DAY to LAST_DAY, later years heavier, capped per day."""
+    first = FIRST_DAY.toordinal()
+    ndays = LAST_DAY.toordinal() - first + 1
+    span = LAST_DAY.year - FIRST_DAY.year
+    weights = []
+    for i in range(ndays):
+        year = dt.date.fromordinal(first + i).year
+        base = 0.3 + 0.7 * (year - FIRST_DAY.year) / span
+        weights.append(0.0 if rng.random() < 0.02 else base * rng.uniform(0.3, 1.7))
+    active = sum(1 for w in weights if w > 0)
+    cap = max(DAY_CAP, -(-events // active))
+    cum = list(itertools.accumulate(weights))
+    counts = [0] * ndays
+    left = events
+    while left:
+        placed = 0
+        for d in rng.choices(range(ndays), cum_weights=cum, k=left):
+            if counts[d] < cap:
+                counts[d] += 1
+                placed += 1
+        left -= placed
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# Events.
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What a Related link needs to know about an earlier event."""
+
+    day: str
+    slug: str
+    title: str
+    topics: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Event:
+    ref: Ref
+    story: str
+    show_story: bool
+    summary: str
+    zh: bool
+    sources: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Stats:
+    events: int = 0
+    zh: int = 0
+    days: int = 0
+    files: int = 0
+
+    def add(self, day_events: Sequence[Event], files: int) -> None:
+        self.events += len(day_events)
+        self.zh += sum(1 for ev in day_events if ev.zh)
+        self.days += 1
+        self.files += files
+
+
+class Synth:
+    """All generator state for one run: the Random, stories and per-story history."""
+
+    def __init__(self, seed: int, zh_share: float) -> None:
+        self.rng = random.Random(seed)
+        self.lex = lexicon()
+        self.zh_share = zh_share
+        self.en_stories = make_stories(self.rng, STORY_COUNT, zh=False)
+        self.zh_stories = make_stories(self.rng, ZH_STORY_COUNT, zh=True)
+        self.en_cum = year_weights(self.en_stories)
+        self.zh_cum = year_weights(self.zh_stories)
+        self.history: dict[tuple[bool, int], list[Ref]] = {}
+
+    # -- English text ------------------------------------------------------------------------
+
+    def entity(self) -> tuple[str, bool]:
+        """A proper noun, and whether it counts as a topic (adjectives do not)."""
+        r = self.rng.random()
+        lex = self.lex
+        if r < 0.30:
+            return lex.countries.pick(self.rng), True
+        if r < 0.45:
+            return lex.adjectives.pick(self.rng), False
+        if r < 0.62:
+            return lex.cities.pick(self.rng), True
+        if r < 0.82:
+            return lex.people.pick(self.rng), True
+        return lex.orgs.pick(self.rng), True
+
+    def en_text(self, n: int, lead: str | None, topics: list[str]) -> str:
+        """*n* Zipf words with proper nouns mixed in; proper nouns used go into *topics*."""
+        rng = self.rng
+        words = self.lex.words.many(rng, n)
+        names = [lead] if lead else []
+        for _ in range(max(1, n // 7) - len(names)):
+            name, is_topic = self.entity()
+            names.append(name)
+            if is_topic:
+                topics.append(name)
+        for name in names:
+            words.insert(rng.randrange(len(words) + 1), name)
+        if rng.random() < 0.3:
+            words.insert(rng.randrange(len(words)), f"at least {rng.randint(2, 300)}")
+        return self._punctuate(words)
+
+    def _punctuate(self, words: list[str]) -> str:
+        rng = self.rng
+        for _ in range(len(words) // 12):
+            i = rng.randrange(1, len(words))
+            words[i - 1] += ","
+        if len(words) > 30 and rng.random() < 0.5:
+            i = rng.randrange(12, len(words) - 5)
+            words[i - 1] = words[i - 1].rstrip(",") + "."
+            words[i] = capitalize(words[i])
+        words[0] = capitalize(words[0])
+        words[-1] = words[-1].rstrip(",")
+        return " ".join(words) + "."
+
+    def en_title(self, story: Story, topics: list[str]) -> str:
+        rng = self.rng
+        n = int(rng.triangular(10, 60, 18))
+        lead = story.topic if rng.random() < 0.7 else None
+        if lead:
+            topics.append(lead)
+        text = self.en_text(n, lead, topics)
+        r = rng.random()
+        if r < 0.01:
+            text = text.translate(self.lex.drop_accents)
+        elif r < 0.02:
+            text = text.replace(" ", "  ", 1)
+        return text
+
+    def en_summary(self) -> str:
+        rng = self.rng
+        if rng.random() < 0.25:
+            return ""
+        words = self.lex.words.many(rng, int(rng.triangular(3, 80, 18)))
+        for _ in range(len(words) // 10):
+            words.insert(rng.randrange(len(words) + 1), self.entity()[0])
+        if rng.random() < 0.08:
+            i = rng.randrange(len(words))
+            words[i] = f"&quot;{words[i]}&quot;"
+        if rng.random() < 0.05:
+            i = rng.randrange(len(words))
+            words[i] += "&#039;s"
+        text = self._punctuate(words)
+        return text[:-1] if rng.random() < 0.15 else text
+
+    # -- Chinese text ------------------------------------------------------------------------
+
+    def zh_clause(self, topics: list[str]) -> str:
+        rng, lex = self.rng, self.lex
+        parts = [lex.zh_modifiers.pick(rng)] if rng.random() < 0.3 else []
+        place = lex.zh_places.pick(rng)
+        topics.append(place)
+        parts.append(place)
+        if rng.random() < 0.6:
+            parts.append(lex.zh_actors.pick(rng))
+        parts.append(lex.zh_verbs.pick(rng))
+        parts.append(lex.zh_nouns.pick(rng))
+        return "".join(parts)
+
+    def zh_text(self, clauses: int, topics: list[str]) -> str:
+        rng = self.rng
+        parts = [self.zh_clause(topics) for _ in range(clauses)]
+        if rng.random() < 0.4:
+            parts.append(f"造成至少{rng.randint(2, 300)}人{rng.choice(['死亡', '受伤', '喪生'])}")
+        return "，".join(parts) + "。"
+
+    def zh_title(self, story: Story, topics: list[str]) -> str:
+        topics.append(story.topic)
+        text = self.zh_text(self.rng.randint(1, 3), topics)
+        return " " + text if self.rng.random() < 0.3 else text
+
+    def zh_summary(self) -> str:
+        r = self.rng.random()
+        if r < 0.55:
+            return ""
+        if r < 0.8:
+            return self.zh_text(self.rng.randint(2, 5), [])
+        return self.en_summary()
+
+    # -- Sources -----------------------------------------------------------------------------
+
+    def url_words(self) -> str:
+        words = self.lex.words.many(self.rng, self.rng.randint(3, 9))
+        return "-".join(w.replace(" ", "-") for w in words)
+
+    def en_url(self, host: str, day: dt.date) -> str:
+        rng = self.rng
+        section = rng.choice(SECTIONS)
+        kind = rng.randrange(4)
+        if kind == 0:
+            return f"https://{host}/news/{section}-{rng.randint(10**7, 10**8 - 1)}"
+        if kind == 1:
+            return f"https://{host}/{day:%Y/%m/%d}/{section}/{self.url_words()}.html"
+        if kind == 2:
+            return f"https://{host}/article/{self.url_words()}-id{rng.getrandbits(40):x}"
+        return f"http://{host}/{section}/{day:%Y/%b/%d}/{self.url_words()}".lower()
+
+    def zh_url(self, host: str, day: dt.date) -> str:
+        rng = self.rng
+        if rng.random() < 0.5:
+            return f"https://{host}/news/{day:%Y%m%d}/{rng.randint(10**6, 10**7 - 1)}.html"
+        return f"http://{host}/a/{day:%Y%m%d}-{rng.getrandbits(32):x}.html"
+
+    def archive_ts(self, day: dt.date) -> str:
+        rng = self.rng
+        later = dt.date.fromordinal(day.toordinal() + rng.randint(0, 400))
+        seconds = rng.randrange(86_400)
+        return f"{later:%Y%m%d}{seconds // 3600:02d}{seconds // 60 % 60:02d}{seconds % 60:02d}"
+
+    def source_line(self, number: int, day: dt.date, zh: bool) -> str:
+        rng = self.rng
+        name, host = (self.lex.zh_outlets if zh else self.lex.outlets).pick(rng)
+        url = self.zh_url(host, day) if zh else self.en_url(host, day)
+        if rng.random() < 0.02:
+            url = f"https://web.archive.org/web/{self.archive_ts(day)}/{url}"
+        line = f"{number}. [{name}]({url})"
+        if rng.random() < 0.05:
+            media = host.split(".", 1)[1] if host.count(".") > 1 else host
+            line += (
+                f" [IMG](https://media.{media}/images/{day:%Y/%m}/{rng.getrandbits(64):016x}.jpg)"
+            )
+        return line
+
+    def sources(self, day: dt.date, zh: bool) -> list[str]:
+        r = self.rng.random()
+        count = 1 if r < 0.7 else 2 if r < 0.92 else 3
+        return [self.source_line(i, day, zh) for i in range(1, count + 1)]
+
+    # -- Related -----------------------------------------------------------------------------
+
+    def related(self, key: tuple[bool, int], story: str, zh: bool) -> list[str]:
+        rng = self.rng
+        past = self.history.get(key, [])
+        r = rng.random()
+        want = 0 if r < 0.2 else 10 if r < 0.7 else rng.randint(1, 9)
+        picked = rng.sample(past, min(want, len(past)))
+        return [self.related_line(i, ref, story, zh) for i, ref in enumerate(picked, 1)]
+
+    def related_line(self, number: int, ref: Ref, story: str, zh: bool) -> str:
+        limit = ZH_SLUG_MAX if zh else EN_SLUG_MAX
+        slug = ref.slug
+        if self.rng.random() < 0.05:
+            slug = slugify(f"{story}-p{ref.title}", limit)
+        prefix = "/zh/news" if zh else "/news"
+        link = f"{number}. [{ref.title} ]({prefix}/{ref.day}/{slug}.md)"
+        if zh:
+            return f"{link} _消息: {ref.topics[0] if ref.topics else story}_"
+        context = sorted({story, *ref.topics[:2]})
+        return f"{link} _Context: {', '.join(context)}_"
+
+    def remember(self, key: tuple[bool, int], ref: Ref) -> None:
+        past = self.history.setdefault(key, [])
+        past.append(ref)
+        if len(past) > HISTORY:
+            del past[0]
+
+    # -- One event ---------------------------------------------------------------------------
+
+    def day(self, day: dt.date, count: int) -> list[Event]:
+        """The *count* events of one day, slugs unique within the day."""
+        used: dict[str, int] = {}
+        return [self.event(day, used) for _ in range(count)]
+
+    def event(self, day: dt.date, used: dict[str, int]) -> Event:
+        rng = self.rng
+        zh = rng.random() < self.zh_share
+        stories, cum = (self.zh_stories, self.zh_cum) if zh else (self.en_stories, self.en_cum)
+        index = pick_index(rng, cum[day.year])
+        story = stories[index]
+        topics: list[str] = []
+        title = self.zh_title(story, topics) if zh else self.en_title(story, topics)
+        if not zh and rng.random() < 0.5:
+            topics.append(rng.choice(TOPIC_NOUNS))
+        slug = unique_slug(slugify(title, ZH_SLUG_MAX if zh else EN_SLUG_MAX), used)
+        ref = Ref(day_path(day), slug, title, tuple(sorted(dict.fromkeys(topics))))
+        ev = Event(
+            ref=ref,
+            story=story.name,
+            show_story=zh or rng.random() >= 0.15,
+            summary=self.zh_summary() if zh else self.en_summary(),
+            zh=zh,
+        )
+        ev.sources = self.sources(day, zh)
+        key = (zh, index)
+        ev.related = self.related(key, story.name, zh)
+        self.remember(key, ref)
+        return ev
+
+
+def unique_slug(slug: str, used: dict[str, int]) -> str:
+    """*slug*, or *slug*-2, -3 … when the day already has it."""
+    if slug not in used:
+        used[slug] = 1
+        return slug
+    n = used[slug]
+    while True:
+        n += 1
+        candidate = f"{slug}-{n}"
+        if candidate not in used:
+            used[slug] = n
+            used[candidate] = 1
+            return candidate
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering.
+
+
+def render_page(day: dt.date, ev: Event) -> str:
+    parts = [f"### [{day_label(day)}](/news/{day_path(day)}/index.md)\n\n"]
+    if ev.show_story:
+        parts.append(f"##### {ev.story}\n")
+    parts.append(f"# {ev.ref.title} \n\n{ev.summary}\n\n\n")
+    if ev.zh:
+        heading = "### 信息来源:"
+    else:
+        heading = "### Source:" if len(ev.sources) == 1 else "### Sources:"
+    parts.append(f"{heading}\n\n" + "\n".join(ev.sources) + "\n")
+    if ev.related:
+        heading = "### 有关:" if ev.zh else "### Related:"
+        parts.append(f"\n{heading}\n\n" + "\n".join(ev.related) + "\n")
+    return "".join(parts)
+
+
+def render_listing(day: dt.date, events: Sequence[Event]) -> str:
+    path = day_path(day)
+    parts = [f"## [{day_label(day)}](/news/{path}/index.md)\n\n"]
+    for ev in events:
+        link = f"({'/zh' if ev.zh else ''}/news/{path}/{ev.ref.slug}.md)"
+        if ev.show_story:
+            parts.append(f"##### {ev.story}\n")
+        parts.append(f"### [{ev.ref.title} ]{link}\n")
+        if ev.zh:
+            continue
+        if ev.summary:
+            parts.append(f"{ev.summary}\n\n")
+        else:
+            parts.append(f"_Context: {', '.join(ev.ref.topics or (ev.story,))}_\n\n")
+    previous = dt.date.fromordinal(day.toordinal() - 1)
+    parts.append(f"## [Previous Day...](/news/{day_path(previous)}/index.md)\n\n")
+    return "".join(parts)
+
+
+def render_day(day: dt.date, events: Sequence[Event]) -> list[tuple[str, bytes]]:
+    """(file name, UTF-8 content) for a day's pages, index.md and README.md."""
+    files = [(f"{ev.ref.slug}.md", render_page(day, ev).encode()) for ev in events]
+    listing = render_listing(day, events).encode()
+    files += [("index.md", listing), ("README.md", listing)]
+    return files
+
+
+def write_files(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files:
+        (folder / name).write_bytes(data)
+
+
+class Writer:
+    """Writes days on background threads (file I/O releases the GIL), a bounded backlog."""
+
+    def __init__(self, threads: int = 1, backlog: int = 64) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="synth-write")
+        self.pending: deque[Future[None]] = deque()
+        self.backlog = backlog
+
+    def submit(self, folder: Path, files: list[tuple[str, bytes]]) -> None:
+        self.pending.append(self.pool.submit(write_files, folder, files))
+        while len(self.pending) > self.backlog:
+            self.pending.popleft().result()
+
+    def close(self) -> None:
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points.
+
+
+def run(out: Path, events: int, seed: int = 1, zh_share: float = 0.1) -> Stats:
+    """Generate the archive under *out* and return what was written."""
+    synth = Synth(seed, zh_share)
+    stats = Stats()
+    counts = day_counts(synth.rng, events) if events > 0 else []
+    writer = Writer()
+    try:
+        for offset, count in enumerate(counts):
+            if count:
+                day = dt.date.fromordinal(FIRST_DAY.toordinal() + offset)
+                day_events = synth.day(day, count)
+                files = render_day(day, day_events)
+                writer.submit(out / "news" / day_path(day), files)
+                stats.add(day_events, len(files))
+    finally:
+        writer.close()
+    return stats
+
+
+def generate(out: Path, events: int, seed: int = 1, zh_share: float = 0.1) -> int:
+    """Write *events* synthetic events under *out*/news; return the number written."""
+    return run(out, events, seed, zh_share).events
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.synth", description=DESCRIPTION)
+    parser.add_argument("out", type=Path, help="output directory (news/ is created inside)")
+    parser.add_argument("--events", type=int, default=200_000, help="events to write")
+    parser.add_argument("--seed", type=int, default=1, help="random seed")
+    parser.add_argument("--zh-share", type=float, default=0.1, help="share of Chinese events")
+    args = parser.parse_args(argv)
+    if args.events < 0 or not 0.0 <= args.zh_share <= 1.0:
+        parser.error("--events must be >= 0 and --zh-share within 0..1")
+    start = time.perf_counter()
+    stats = run(args.out, args.events, args.seed, args.zh_share)
+    print(
+        f"synth: {stats.events} events ({stats.zh} zh) on {stats.days} days, "
+        f"{stats.files} files in {args.out} (seed {args.seed}) "
+        f"in {time.perf_counter() - start:.1f}s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

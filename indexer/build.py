@@ -1,0 +1,296 @@
+"""Indexing runs: full builds in parallel, incremental updates by day, atomic publishing.
+
+A run compares the archive's day folders (file names, sizes, mtimes) with the manifest
+of the current generation and then does the least work that gives a complete new one:
+
+- ``unchanged``: nothing differs; no new generation is written;
+- ``incremental``: changed, added and deleted days are re-read into a hard-linked copy
+  of the current generation (the day is the unit: duplicates and listings never cross it);
+- ``full``: first run, ``--full``, a schema change or most days changed. Day folders are
+  split between worker processes, each writing its own Whoosh segment; the parent only
+  writes the table of contents naming them. Parsing and analysis are pure Python, so one
+  process per core is where the speed comes from.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import TOC, create_in, open_dir
+from whoosh.writing import SegmentWriter
+
+from indexer import store
+from indexer.archive import DayFiles, Scan, archive_root, scan
+from indexer.days import DayReport, day_headings, read_day
+from indexer.errors import IndexerError
+from indexer.schema import SCHEMA_VERSION, build_schema, to_document
+
+FULL_REBUILD_SHARE = 0.5  # past this share of changed days, rebuilding is cheaper
+PARALLEL_MIN_DAYS = 64  # below this, starting processes costs more than it saves
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Report:
+    """The summary of a run; ``--json`` prints it as one object."""
+
+    mode: str
+    index: str
+    generation: str
+    pages: int = 0
+    events: int = 0
+    duplicates: int = 0
+    listing_only: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    days: int = 0
+    days_changed: int = 0
+    days_deleted: int = 0
+    seconds: float = 0.0
+    workers: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _day_entry(day: DayFiles, report: DayReport) -> dict[str, Any]:
+    return {
+        "fingerprint": day.fingerprint,
+        "pages": report.pages,
+        "events": report.events,
+        "duplicates": report.duplicates,
+        "listing_only": report.listing_only,
+        "skipped": report.skipped,
+        "headings": sorted(report.headings),
+    }
+
+
+def _index_days(
+    writer: Any, days: Iterable[DayFiles], known: set[str], tick: Progress
+) -> dict[str, dict[str, Any]]:
+    entries = {}
+    for day in days:
+        events, report = read_day(day, known)
+        for event in events:
+            writer.add_document(**to_document(event, day.key))
+        entries[day.key] = _day_entry(day, report)
+        tick(1)
+    return entries
+
+
+def _worker(
+    generation: str, days: list[DayFiles], known: set[str], counter: Any, results: Any
+) -> None:
+    """Child process: index a share of the days into one new segment."""
+    try:
+        ix = open_dir(generation)
+        writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=256)
+
+        def tick(n: int) -> None:
+            with counter.get_lock():
+                counter.value += n
+
+        entries = _index_days(writer, days, known, tick)
+        segment = writer._finalize_segment() if writer._added else None
+        if segment is None:
+            writer._close_segment()
+        writer._finish()
+        results.put(("ok", segment, entries))
+    except BaseException as exc:  # report any failure to the parent, which aborts the run
+        results.put(("error", None, f"{type(exc).__name__}: {exc}"))
+
+
+def _balanced_shares(days: list[DayFiles], shares: int) -> list[list[DayFiles]]:
+    """Split days into shares of similar byte size (largest first, greedy)."""
+    buckets: list[list[DayFiles]] = [[] for _ in range(shares)]
+    sizes = [0] * shares
+    for day in sorted(days, key=lambda d: -sum(s for _, s, _ in d.files)):
+        smallest = sizes.index(min(sizes))
+        buckets[smallest].append(day)
+        sizes[smallest] += sum(s for _, s, _ in day.files)
+    return [sorted(b, key=lambda d: d.key) for b in buckets if b]
+
+
+def _full_build(
+    generation: Path, days: list[DayFiles], known: set[str], workers: int, tick: Progress
+) -> dict[str, dict[str, Any]]:
+    schema = build_schema()
+    ix = create_in(generation, schema)
+    if workers <= 1 or len(days) < PARALLEL_MIN_DAYS:
+        writer = ix.writer(limitmb=256, compound=False)
+        entries = _index_days(writer, days, known, tick)
+        writer.commit(merge=False)
+        return entries
+    ctx = mp.get_context("forkserver")
+    counter, results = ctx.Value("q", 0), ctx.Queue()
+    shares = _balanced_shares(days, workers)
+    procs = [
+        ctx.Process(target=_worker, args=(str(generation), share, known, counter, results))
+        for share in shares
+    ]
+    for proc in procs:
+        proc.start()
+    segments, entries, seen = [], {}, 0
+    try:
+        for _ in procs:
+            while True:
+                try:
+                    status, segment, payload = results.get(timeout=0.2)
+                    break
+                except Exception:  # queue.Empty: keep the progress bar moving
+                    seen = _poll(counter, seen, tick, procs)
+            if status != "ok":
+                raise IndexerError(f"indexing worker failed: {payload}")
+            if segment is not None:
+                segments.append(segment)
+            entries.update(payload)
+    finally:
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+    _poll(counter, seen, tick, [])
+    TOC(schema, segments, 1).write(ix.storage, ix.indexname)
+    return entries
+
+
+def _poll(counter: Any, seen: int, tick: Progress, procs: list[Any]) -> int:
+    value = int(counter.value)
+    if value > seen:
+        tick(value - seen)
+    if procs and not any(p.is_alive() for p in procs):
+        raise IndexerError("indexing workers exited without reporting")
+    return value
+
+
+def _incremental(
+    current: Path,
+    generation: Path,
+    changed: list[DayFiles],
+    deleted: list[str],
+    known: set[str],
+    tick: Progress,
+) -> dict[str, dict[str, Any]]:
+    store.link_copy(current, generation)
+    writer = open_dir(generation).writer(limitmb=256, compound=False)
+    for key in [*deleted, *(d.key for d in changed)]:
+        writer.delete_by_term("daydir", key)
+    entries = _index_days(writer, changed, known, tick)
+    writer.commit()
+    return entries
+
+
+def _known_headings(
+    manifest_days: dict[str, dict[str, Any]], extra: Iterable[set[str]]
+) -> set[str]:
+    known: set[str] = set()
+    for entry in manifest_days.values():
+        known.update(entry["headings"])
+    for headings in extra:
+        known |= headings
+    return known
+
+
+def _plan(
+    scanned: Scan, manifest: dict[str, Any] | None, root: Path, full: bool
+) -> tuple[str, list[DayFiles], list[str]]:
+    """(mode, days to (re)index, day keys to delete)."""
+    days = scanned.days
+    if (
+        full
+        or manifest is None
+        or manifest.get("schema") != SCHEMA_VERSION
+        or manifest.get("archive") != str(root)
+    ):
+        return "full", list(days.values()), []
+    old: dict[str, dict[str, Any]] = manifest["days"]
+    changed = [d for k, d in days.items() if old.get(k, {}).get("fingerprint") != d.fingerprint]
+    deleted = sorted(set(old) - set(days))
+    if not changed and not deleted:
+        return "unchanged", [], []
+    if len(changed) + len(deleted) > FULL_REBUILD_SHARE * max(len(days), 1):
+        return "full", list(days.values()), []
+    return "incremental", changed, deleted
+
+
+def _summarise(report: Report, manifest: dict[str, Any]) -> Report:
+    for entry in manifest["days"].values():
+        report.pages += entry["pages"]
+        report.events += entry["events"]
+        report.duplicates += entry["duplicates"]
+        report.listing_only += entry["listing_only"]
+        report.skipped += [{"path": p, "reason": r} for p, r in entry["skipped"]]
+    report.skipped += [{"path": p, "reason": r} for p, r in manifest.get("stray", [])]
+    report.days = len(manifest["days"])
+    return report
+
+
+def run(
+    archive: Path,
+    index_dir: Path,
+    *,
+    full: bool = False,
+    workers: int | None = None,
+    wait: float = 0.0,
+    allow_empty: bool = False,
+    progress: Callable[[int], Progress] | None = None,
+) -> Report:
+    """Bring the index at *index_dir* up to date with *archive*; see the module docstring.
+
+    *progress*, when given, is called with the number of days to index and returns a
+    function called with each batch of days done.
+    """
+    started = time.perf_counter()
+    root = archive_root(archive)
+    workers = workers or os.cpu_count() or 1
+    with store.write_lock(index_dir, wait):
+        store.prune(index_dir)
+        current = store.current_generation(index_dir)
+        manifest = store.read_manifest(current) if current else None
+        scanned = scan(root)
+        mode, todo, deleted = _plan(scanned, manifest, root, full)
+        if mode == "unchanged" and current and manifest:
+            report = Report(mode, str(index_dir), current.name)
+            report.seconds = round(time.perf_counter() - started, 3)
+            return _summarise(report, manifest)
+        if not scanned.days and not allow_empty and manifest and manifest["days"]:
+            raise IndexerError(
+                f"archive {root} has no day folders now; keeping the current index "
+                "(pass --allow-empty to index an empty archive)"
+            )
+        tick = progress(len(todo)) if progress else (lambda n: None)
+        generation = store.new_generation(index_dir)
+        try:
+            if mode == "full":
+                known = _known_headings({}, (day_headings(d) for d in todo))
+                entries = _full_build(generation, todo, known, workers, tick)
+                days_state: dict[str, dict[str, Any]] = {}
+            else:
+                assert current is not None and manifest is not None
+                days_state = {k: v for k, v in manifest["days"].items() if k not in deleted}
+                known = _known_headings(days_state, (day_headings(d) for d in todo))
+                entries = _incremental(current, generation, todo, deleted, known, tick)
+            days_state.update(entries)
+            new_manifest = {
+                "schema": SCHEMA_VERSION,
+                "archive": str(root),
+                "created": time.time(),
+                "days": dict(sorted(days_state.items())),
+                "stray": scanned.stray,
+            }
+            store.write_manifest(generation, new_manifest)
+            store.publish(index_dir, generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        report = Report(mode, str(index_dir), generation.name, workers=workers)
+        report.days_changed = len(todo)
+        report.days_deleted = len(deleted)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return _summarise(report, new_manifest)

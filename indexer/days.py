@@ -1,0 +1,82 @@
+"""Reading one day folder into events: the unit of work of every indexing run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from indexer.archive import DayFiles
+from indexer.errors import PageSkipped
+from indexer.event import Event
+from indexer.merge import merge_day
+from indexer.parse import MAX_PAGE_BYTES, ListingEntry, Page, decode, parse_listing, parse_page
+from indexer.text import fold_key
+
+_HEADINGS = re.compile(rb"^#####[ \t]*([^\r\n]+)", re.M)
+_TOPICS = re.compile("_(?:Context|消息)[ \t]*[:：][ \t]*([^_\r\n]+)".encode())
+
+
+@dataclass(slots=True)
+class DayReport:
+    """What one day contributed; kept per day in the manifest so totals survive
+    incremental runs."""
+
+    pages: int = 0
+    events: int = 0
+    duplicates: int = 0
+    listing_only: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    headings: set[str] = field(default_factory=set)  # fold_keys, for other days' ungluing
+
+
+def _read(day: DayFiles, name: str) -> str:
+    path = f"{day.key}/{name}"
+    size = day.size_of(name)
+    if size > MAX_PAGE_BYTES:
+        raise PageSkipped(path, f"too large ({size:,} bytes; limit {MAX_PAGE_BYTES:,})")
+    try:
+        raw = (day.path / name).read_bytes()
+    except OSError as exc:
+        raise PageSkipped(path, f"unreadable: {exc.strerror}") from None
+    return decode(raw, path)
+
+
+def day_headings(day: DayFiles) -> set[str]:
+    """fold_key of every heading and topic in a day's files (a quick pre-pass)."""
+    found: set[str] = set()
+    for name, size, _ in day.files:
+        if size > MAX_PAGE_BYTES:
+            continue
+        try:
+            raw = (day.path / name).read_bytes()
+        except OSError:
+            continue
+        items = [*_HEADINGS.findall(raw), *(t for m in _TOPICS.findall(raw) for t in m.split(b","))]
+        found.update(fold_key(item.decode("utf-8", "replace")) for item in items)
+    found.discard("")
+    return found
+
+
+def read_day(day: DayFiles, known_headings: Collection[str]) -> tuple[list[Event], DayReport]:
+    """Parse and merge one day folder; page-level problems are skipped with a reason."""
+    report = DayReport()
+    pages: list[Page] = []
+    for name in day.page_names:
+        try:
+            pages.append(parse_page(_read(day, name), f"{day.key}/{name}"))
+        except PageSkipped as skip:
+            report.skipped.append((skip.path, skip.reason))
+    listing: list[ListingEntry] = []
+    if day.listing_name:
+        try:
+            listing = parse_listing(_read(day, day.listing_name), f"{day.key}/{day.listing_name}")
+        except PageSkipped as skip:
+            report.skipped.append((skip.path, skip.reason))
+    merged = merge_day(pages, listing, known_headings)
+    report.pages = len(pages)
+    report.events = len(merged.events)
+    report.duplicates = merged.duplicates
+    report.listing_only = merged.listing_only
+    report.headings = merged.headings
+    return merged.events, report

@@ -1,0 +1,89 @@
+"""The Whoosh schema (defined here and nowhere else) and Event <-> document conversion.
+
+Fields, and why each has its type:
+
+=============  ===========================  =================================================
+field          type                          purpose
+=============  ===========================  =================================================
+id             ID, stored, unique            the event id; update/delete key
+ids            KEYWORD                       id + aliases, so a link to any slug variant finds it
+links          KEYWORD                       ids this event's Related list points to (backlinks)
+title          TEXT x3, stored               the event text; stored for highlighting
+summary        TEXT, stored                  the teaser; stored for highlighting
+story          TEXT x2                       contexts as searchable text
+outlets        TEXT x0.5                     source outlet names and domains as searchable text
+context        KEYWORD, lowercase            exact context values: filters and facets
+domain         KEYWORD                       registrable source domains: filters and facets
+lang           ID                            "en" / "zh": filter and facet
+day            ID                            "2017-02-03": a day's events, on this day across years
+date           DATETIME, sortable            year/month/range filters, newest/oldest sort
+daydir         ID                            "news/2017/02/3": the unit of incremental updates
+event          STORED                        the rest of the Event as JSON, to render a hit
+=============  ===========================  =================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import text_analyzer
+from indexer.event import Event
+
+SCHEMA_VERSION = 1  # bump when fields or analysis change: forces a full rebuild
+
+
+def build_schema() -> Schema:
+    text = text_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        ids=KEYWORD(commas=True),
+        links=KEYWORD(commas=True),
+        title=TEXT(analyzer=text, stored=True, field_boost=3.0),
+        summary=TEXT(analyzer=text, stored=True),
+        story=TEXT(analyzer=text, field_boost=2.0),
+        outlets=TEXT(analyzer=text, field_boost=0.5),
+        context=KEYWORD(commas=True, lowercase=True),
+        domain=KEYWORD(commas=True, lowercase=True),
+        lang=ID,
+        day=ID,
+        date=DATETIME(sortable=True),
+        daydir=ID,
+        event=STORED,
+    )
+
+
+def _keywords(values: tuple[str, ...] | list[str]) -> str:
+    return ",".join(v.replace(",", " ") for v in values)
+
+
+def to_document(event: Event, daydir: str) -> dict[str, Any]:
+    """An event as the keyword arguments of ``writer.add_document``."""
+    stored = event.to_dict()
+    del stored["title"], stored["summary"]  # stored in their own fields
+    return {
+        "id": event.id,
+        "ids": _keywords(event.all_ids),
+        "links": _keywords([r.id for r in event.related]),
+        "title": event.title,
+        "summary": event.summary,
+        "story": " \n".join(event.contexts),
+        "outlets": " \n".join(f"{s.name} {s.domain}" for s in event.sources),
+        "context": _keywords(event.contexts),
+        "domain": _keywords(event.domains),
+        "lang": event.lang,
+        "day": event.date.isoformat(),
+        "date": dt.datetime.combine(event.date, dt.time()),
+        "daydir": daydir,
+        "event": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def from_stored(fields: dict[str, Any]) -> Event:
+    """Stored fields of a hit -> the Event it was made from."""
+    data = json.loads(fields["event"])
+    data["title"], data["summary"] = fields["title"], fields.get("summary", "")
+    return Event.from_dict(data)

@@ -1,0 +1,149 @@
+"""The index directory: complete generations, one of them current.
+
+    INDEX_DIR/
+    ├── CURRENT          "gen-000007"  (replaced atomically; readers follow it)
+    ├── gen-000007/      a complete Whoosh index + manifest.json
+    ├── gen-000006/      the previous one, kept for readers still using it
+    └── .lock            held (flock) by the one indexing run allowed at a time
+
+A run never touches the current generation: it writes a new directory (an incremental
+run starts from hard links of the current one; Whoosh never rewrites a file in place),
+syncs it, then swaps CURRENT. A run killed at any point leaves CURRENT pointing at the
+last complete generation; its half-written directory is removed by the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import IndexLocked
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+KEEP_GENERATIONS = 2
+_GEN = re.compile(r"^gen-(\d{6,})$")
+
+
+def generation_name(number: int) -> str:
+    return f"gen-{number:06d}"
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The directory of the current complete generation, or None before the first build."""
+    try:
+        name = (index_dir / CURRENT).read_text("utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    path = index_dir / name
+    return path if _GEN.match(name) and (path / MANIFEST).is_file() else None
+
+
+def generations(index_dir: Path) -> list[Path]:
+    found = [p for p in index_dir.iterdir() if _GEN.match(p.name)] if index_dir.is_dir() else []
+    return sorted(found, key=lambda p: p.name)
+
+
+def new_generation(index_dir: Path) -> Path:
+    existing = generations(index_dir)
+    number = int(_GEN.match(existing[-1].name)[1]) + 1 if existing else 1  # type: ignore[index]
+    path = index_dir / generation_name(number)
+    path.mkdir(parents=True)
+    return path
+
+
+def read_manifest(generation: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((generation / MANIFEST).read_text("utf-8"))
+    return data
+
+
+def write_manifest(generation: Path, manifest: dict[str, Any]) -> None:
+    (generation / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), "utf-8"
+    )
+
+
+def link_copy(source: Path, target: Path) -> None:
+    """Hard-link every index file of *source* into the empty directory *target*."""
+    for entry in source.iterdir():
+        if entry.is_file() and "LOCK" not in entry.name.upper() and entry.name != MANIFEST:
+            os.link(entry, target / entry.name)
+
+
+def _fsync_tree(path: Path) -> None:
+    for entry in path.iterdir():
+        if entry.is_file():
+            fd = os.open(entry, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(index_dir: Path, generation: Path) -> None:
+    """Make *generation* current, atomically, then drop generations nobody needs."""
+    _fsync_tree(generation)
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(generation.name + "\n", "utf-8")
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    tmp.replace(index_dir / CURRENT)
+    prune(index_dir)
+
+
+def prune(index_dir: Path) -> None:
+    """Remove unfinished generations and all but the newest complete ones.
+
+    Only called while holding the lock, so no other run is writing a generation.
+    """
+    current = current_generation(index_dir)
+    complete = [g for g in generations(index_dir) if current and g.name <= current.name]
+    keep = set(complete[-KEEP_GENERATIONS:])
+    for generation in generations(index_dir):
+        if generation not in keep:
+            shutil.rmtree(generation, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def write_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the index's writer lock; the kernel drops it if the process dies."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / ".lock"
+    with path.open("a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise IndexLocked(
+                        f"index {index_dir} is being written by {holder}; "
+                        "wait for it to finish (or pass --wait SECONDS)"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

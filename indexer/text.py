@@ -1,0 +1,30 @@
+"""Clean-up of text as found in real pages: entities, whitespace, wiki markup."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_SPACES = re.compile(r"\s+")
+_WIKI_ITALIC = re.compile(r"'{2,3}([^']+?)'{2,3}")
+# Chinese pages from one generator run carry a mangled timestamp tail (":59:17+00:00").
+_TIMESTAMP_TAIL = re.compile(r":\d{2}:\d{2}\+\d{2}:\d{2}\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """Decode HTML entities (twice-encoded too), drop wiki italics and collapse spaces."""
+    text = html.unescape(html.unescape(text))
+    text = _CONTROL.sub("", text)
+    text = _WIKI_ITALIC.sub(r"\1", text)
+    text = _TIMESTAMP_TAIL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold_key(text: str) -> str:
+    """A comparison key for "the same text": case, spacing and punctuation ignored."""
+    return "".join(ch for ch in clean(text).casefold() if ch.isalnum())
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)

@@ -1,0 +1,78 @@
+"""The indexer over the real archives in ../shared/corpus (skipped where absent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from indexer.archive import scan
+from indexer.days import day_headings, read_day
+from indexer.event import Event
+
+SEED = (
+    "news/2017/02/3/peruavenezuela-relationspperuvian-president-pedro-pablo-kuczynski-s-"
+    "government-creates-a-temporary-visa-for-thousands-of-venezuelans-whos"
+)
+SEED_VARIANT = (
+    "news/2017/02/3/peruvian-president-pedro-pablo-kuczynski-s-government-creates-a-"
+    "temporary-visa-for-thousands-of-venezuelans-whose-country-is-mired-in-a-deep"
+)
+
+
+def all_events(root: Path) -> tuple[list[Event], list[tuple[str, str]]]:
+    days = scan(root).days
+    known: set[str] = set().union(*(day_headings(d) for d in days.values()))
+    found, skipped = [], []
+    for day in days.values():
+        events, report = read_day(day, known)
+        found += events
+        skipped += report.skipped
+    return found, skipped
+
+
+@pytest.fixture(scope="module")
+def zh_events(zh_corpus: Path) -> list[Event]:
+    events, skipped = all_events(zh_corpus)
+    assert skipped == []
+    return events
+
+
+def test_whole_zh_archive_parses_with_nothing_skipped_and_every_event_dated(
+    zh_events: list[Event],
+) -> None:
+    assert len(zh_events) >= 8984
+    assert all(dt.date(2003, 1, 1) <= e.date <= dt.date(2019, 12, 31) for e in zh_events)
+    assert all(e.title for e in zh_events)
+    assert sum(e.lang == "zh" for e in zh_events) > 0.95 * len(zh_events)
+
+
+def test_zh_related_links_resolve_to_ids_without_language_prefix(zh_events: list[Event]) -> None:
+    related = [r for e in zh_events for r in e.related]
+    assert len(related) > 5000
+    assert all(r.id.startswith("news/") and not r.id.endswith(".md") for r in related)
+    ids = {i for e in zh_events for i in e.all_ids}
+    assert sum(r.id in ids for r in related) > 0.5 * len(related)
+
+
+def test_seed_page_splits_glued_story_heading(en_corpus: Path) -> None:
+    events, _ = all_events(en_corpus)
+    seed = next(e for e in events if e.id == SEED)
+    assert seed.contexts[0] == "Peru-Venezuela relations"
+    assert seed.title.startswith("Peruvian President Pedro Pablo Kuczynski's government")
+    assert (
+        "news/2017/02/3/peruvian-president-pedro-pablo-kuczynski-s-government-creates-a-temporary-visa-for-thousands-of-venezuelans-whose-country-is-mired-in-a-deep"
+        in seed.aliases
+    )
+    assert [s.domain for s in seed.sources] == ["reuters.com"]
+    assert len(seed.related) == 10 and seed.related[0].contexts == ("Venezuela",)
+
+
+def test_en_changes_sections_fold_variants_into_one_event(en_corpus: Path) -> None:
+    events, skipped = all_events(en_corpus)
+    assert skipped == []
+    ids = [i for e in events for i in e.all_ids]
+    assert len(ids) == len(set(ids))  # no id belongs to two events
+    afghan = next(e for e in events if e.id.startswith("news/2017/02/3/according-to-afghan-police"))
+    assert any(a.startswith("news/2017/02/3/war-in-afghanistan") for a in afghan.aliases)
