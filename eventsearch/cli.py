@@ -10,6 +10,10 @@ from pathlib import Path
 
 from indexer.build import Progress, Report, run
 from indexer.errors import IndexerError
+from search.errors import SearchError
+from search.params import SORTS, parse_request
+from search.results import SearchResult
+from search.service import Search
 
 EXIT_USAGE = 2
 
@@ -61,6 +65,40 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_results(result: SearchResult) -> None:
+    if result.corrected_from:
+        print(
+            f"No results for {result.corrected_from!r}; showing results for {result.did_you_mean!r}"
+        )
+    elif result.did_you_mean:
+        print(f"Did you mean: {result.did_you_mean}")
+    if result.mode == "any":
+        print("No event has all the words; showing events with any of them.")
+    print(f"{result.total:,} events ({result.took_ms:.1f} ms)")
+    for number, hit in enumerate(result.hits, start=result.request.offset + 1):
+        event = hit.event
+        story = f" [{event.story}]" if event.story else ""
+        print(f"{number:>3}. {event.date}{story} {event.title}")
+        print(f"     {event.id}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    params = [
+        ("q", args.query),
+        ("per_page", str(args.limit)),
+        ("page", str(args.page)),
+        ("sort", args.sort),
+    ]
+    params += [("context", c) for c in args.context] + [("domain", d) for d in args.domain]
+    params += [("year", y) for y in args.year] + [("lang", x) for x in args.lang]
+    result = Search(args.index).search(parse_request(params))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_results(result)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventsearch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept an archive with no events (replaces the index)",
     )
     index.set_defaults(func=cmd_index)
+
+    search = sub.add_parser("search", help="search an index")
+    search.add_argument("query", help='query, e.g. \'"air strike" context:"Syrian Civil War"\'')
+    search.add_argument("--index", default="index", help="index directory (default: ./index)")
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+    search.add_argument("--limit", type=int, default=10, help="results per page (max 100)")
+    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--sort", default="relevance", choices=SORTS)
+    for name in ("context", "domain", "year", "lang"):
+        search.add_argument(f"--{name}", action="append", default=[], help=f"filter by {name}")
+    search.set_defaults(func=cmd_search)
     return parser
 
 
@@ -88,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
-    except IndexerError as exc:
+    except (IndexerError, SearchError) as exc:
         print(f"eventsearch: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ for a shorter word still finds the longer one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -19,7 +20,7 @@ from typing import Any
 
 import rjieba
 import Stemmer
-from whoosh.analysis import Analyzer, CharsetFilter, Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, Token, Tokenizer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.support.charset import accent_map
 
@@ -108,6 +109,29 @@ def _han_pieces(run: str, offset: int, with_inner: bool) -> Iterator[tuple[str, 
                     yield inner, offset + start + istart, offset + start + iend, True
 
 
+# Whoosh's list less words that are names in news: "US troops", "Theresa May".
+STOP = frozenset(STOP_WORDS) - {"us", "may"}
+
+
+class FoldFilter(Filter):  # type: ignore[misc]
+    """Fold accents: Whoosh's accent map, then any combining mark left (the dot of "İ")."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            if not text.isascii():
+                text = text.translate(accent_map)
+                if not text.isascii():
+                    text = "".join(
+                        ch
+                        for ch in unicodedata.normalize("NFKD", text)
+                        if not unicodedata.combining(ch)
+                    )
+                    text = unicodedata.normalize("NFKC", text)
+                token.text = text
+            yield token
+
+
 class EnglishFilter(Filter):  # type: ignore[misc]
     """Drop English stop words and stem English words; leave other scripts alone."""
 
@@ -137,7 +161,7 @@ class EnglishFilter(Filter):  # type: ignore[misc]
         for token in tokens:
             text = token.text
             if text.isascii():
-                if text in STOP_WORDS or (len(text) < 2 and not text.isdigit()):
+                if text in STOP or (len(text) < 2 and not text.isdigit()):
                     if token.removestops:
                         continue
                     token.stopped = True
@@ -150,9 +174,9 @@ class EnglishFilter(Filter):  # type: ignore[misc]
 
 def text_analyzer() -> Analyzer:
     """The analyzer for searchable text: index, queries and highlighting."""
-    return MixedTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | EnglishFilter()
+    return MixedTokenizer() | LowercaseFilter() | FoldFilter() | EnglishFilter()
 
 
 def plain_analyzer() -> Analyzer:
     """Unstemmed words (for spelling correction and suggestions)."""
-    return MixedTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return MixedTokenizer() | LowercaseFilter() | FoldFilter()

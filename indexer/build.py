@@ -28,6 +28,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.archive import DayFiles, Scan, archive_root, scan
+from indexer.columns import build_columns
 from indexer.days import DayReport, day_headings, read_day
 from indexer.errors import IndexerError
 from indexer.schema import SCHEMA_VERSION, build_schema, to_document
@@ -284,6 +285,7 @@ def run(
                 "days": dict(sorted(days_state.items())),
                 "stray": scanned.stray,
             }
+            build_columns(generation)
             store.write_manifest(generation, new_manifest)
             store.publish(index_dir, generation)
         except BaseException:

@@ -17,7 +17,7 @@ from publicsuffixlist import PublicSuffixList
 _PSL = PublicSuffixList()
 _WAYBACK = re.compile(r"^/web/[0-9a-z_*]+/(?P<url>.+)$", re.IGNORECASE)
 _ARCHIVE_TODAY_HOSTS = {"archive.is", "archive.today", "archive.ph", "archive.li", "archive.fo"}
-_ARCHIVE_TODAY = re.compile(r"^/(?:[0-9a-z]+/|o/[0-9a-z]+/)?(?P<url>https?:/?/?.+)$", re.I)
+_ARCHIVE_TODAY = re.compile(r"^/(?:[0-9a-z.\-]+/|o/[0-9a-z]+/)?(?P<url>https?:/?/?.+)$", re.I)
 
 
 def unwrap_archive(url: str) -> str:

@@ -46,7 +46,9 @@ def split_glued_heading(
         head, rest = title[:cut].strip(), title[cut:].strip()
         if fold_key(head) in known_headings or fold_key(rest) in listing_titles:
             return head, rest
-        marker = "p" + slugify(rest)[:40]
-        if len(marker) > 10 and marker in slug and not slug.startswith(marker[1:]):
+        # The lost paragraph shows as "<last word of heading>p<text>" in the slug.
+        last_word = slugify(head).rsplit("-", 1)[-1]
+        marker = f"{last_word}p{slugify(rest)[:40]}"
+        if len(marker) > 12 and marker in slug:
             return head, rest
     return None, title

@@ -34,6 +34,7 @@ from indexer.analysis import text_analyzer
 from indexer.event import Event
 
 SCHEMA_VERSION = 1  # bump when fields or analysis change: forces a full rebuild
+TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 
 
 def build_schema() -> Schema:

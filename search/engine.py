@@ -1,0 +1,329 @@
+"""Evaluating Whoosh queries with numpy over one index generation.
+
+Whoosh stays the index of record; what it does per posting in Python, we do once per
+searcher: a term's postings become two arrays (document numbers, BM25F partial scores)
+the first time the term is used, kept in an LRU cache, and every later query combines
+arrays with vectorised set operations. Phrases are checked by Whoosh (positions) and
+cached the same way. Filters and facets read the memory-mapped ``columns``.
+
+:class:`Snapshot` is one open generation; :class:`IndexHandle` hands out the current
+snapshot and swaps in a new one when an indexing run publishes a new generation.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+from whoosh import query as wq
+from whoosh.index import open_dir
+
+from indexer import store
+from indexer.columns import EPOCH, Columns, load_columns, load_vocab
+from indexer.schema import TEXT_FIELDS
+from search.errors import IndexUnavailable
+
+K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+MAX_EXPANSION = 200  # terms a prefix or fuzzy clause may expand to
+CACHE_BYTES = 256 * 1024 * 1024  # per process, term arrays + phrase results
+REFRESH_SECONDS = 1.0
+
+T = TypeVar("T")
+Docs = npt.NDArray[np.int32]
+Scores = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Sorted unique document numbers with their scores."""
+
+    docs: Docs
+    scores: Scores
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+def _empty() -> Matches:
+    return Matches(np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def union(parts: list[Matches]) -> Matches:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty()
+    if len(parts) == 1:
+        return parts[0]
+    docs = np.concatenate([p.docs for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    return Matches(unique.astype(np.int32), np.bincount(inverse, scores).astype(np.float32))
+
+
+def intersect(parts: list[Matches]) -> Matches:
+    parts = sorted(parts, key=len)
+    result = parts[0]
+    for part in parts[1:]:
+        if not len(result):
+            break
+        docs, ia, ib = np.intersect1d(result.docs, part.docs, True, True)
+        result = Matches(docs.astype(np.int32), result.scores[ia] + part.scores[ib])
+    return result
+
+
+def exclude(a: Matches, b: Matches) -> Matches:
+    keep = np.isin(a.docs, b.docs, assume_unique=True, invert=True)
+    return Matches(a.docs[keep], a.scores[keep])
+
+
+class _LRU:
+    def __init__(self, budget: int) -> None:
+        self.items: OrderedDict[Any, Matches] = OrderedDict()
+        self.budget, self.used = budget, 0
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], Matches]) -> Matches:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        size = value.docs.nbytes + value.scores.nbytes + 100
+        with self.lock:
+            self.items[key] = value
+            self.used += size
+            while self.used > self.budget and len(self.items) > 1:
+                _, old = self.items.popitem(last=False)
+                self.used -= old.docs.nbytes + old.scores.nbytes + 100
+        return value
+
+
+class Snapshot:
+    """One open generation: Whoosh searcher, columns, caches. Safe to share by threads."""
+
+    def __init__(self, generation: Path) -> None:
+        self.generation = generation
+        self.name = generation.name
+        self.index = open_dir(str(generation))
+        self.searcher = self.index.searcher()
+        self.reader = self.searcher.reader()
+        self.whoosh_lock = threading.RLock()  # Whoosh readers are not thread-safe
+        self.columns: Columns = load_columns(generation)
+        self.schema = self.index.schema
+        self.doc_total = self.columns.doc_count
+        self.live_count = int(np.count_nonzero(self.columns.live))
+        self.cache = _LRU(CACHE_BYTES)
+        self.avg_length = {
+            f: max(float(np.mean(self.columns.lengths[f][self.columns.live])), 1.0)
+            if self.live_count
+            else 1.0
+            for f in TEXT_FIELDS
+        }
+        self._derived: dict[str, Any] = {}
+        self._vocab: dict[str, dict[str, int]] | None = None
+
+    # -- derived per-document arrays, computed on first use ------------------------
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """A value computed from this snapshot once, on first use."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        value: T = self._derived[name]
+        return value
+
+    @property
+    def live_docs(self) -> Docs:
+        return self.derived("live_docs", lambda: np.flatnonzero(self.columns.live).astype(np.int32))
+
+    @property
+    def years(self) -> npt.NDArray[np.int16]:
+        def make() -> Any:
+            dates = np.asarray(self.columns.day).astype("datetime64[D]")
+            return (dates.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)
+
+        return self.derived("years", make)
+
+    @property
+    def months(self) -> npt.NDArray[np.int8]:
+        def make() -> Any:
+            dates = np.asarray(self.columns.day).astype("datetime64[D]")
+            return (dates.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.int8)
+
+        return self.derived("months", make)
+
+    def _owners(self, ptr: Any) -> Docs:
+        ptr = np.asarray(ptr)
+        return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
+
+    @property
+    def context_doc(self) -> Docs:
+        """For each entry of context_ids, the document it belongs to."""
+        return self.derived("context_doc", lambda: self._owners(self.columns.context_ptr))
+
+    @property
+    def domain_doc(self) -> Docs:
+        return self.derived("domain_doc", lambda: self._owners(self.columns.domain_ptr))
+
+    @property
+    def context_index(self) -> dict[str, int]:
+        def make() -> dict[str, int]:
+            return {name.casefold(): i for i, name in enumerate(self.columns.contexts)}
+
+        return self.derived("context_index", make)
+
+    @property
+    def vocab(self) -> dict[str, dict[str, int]]:
+        if self._vocab is None:
+            self._vocab = load_vocab(self.generation)
+        return self._vocab
+
+    def close(self) -> None:
+        with self.whoosh_lock:
+            self.searcher.close()
+
+    # -- evaluation ---------------------------------------------------------------
+    def evaluate(self, query: wq.Query) -> Matches:
+        """All live documents matching *query*, with BM25F scores."""
+        method = getattr(self, f"_eval_{type(query).__name__}", None)
+        if method is None:
+            return self._eval_whoosh(query)
+        result: Matches = method(query)
+        return result
+
+    def _eval_Every(self, query: wq.Every) -> Matches:
+        docs = self.live_docs
+        return Matches(docs, np.zeros(len(docs), np.float32))
+
+    def _eval_NullQuery(self, query: Any) -> Matches:
+        return _empty()
+
+    _eval__NullQuery = _eval_NullQuery
+
+    def _eval_And(self, query: wq.And) -> Matches:
+        return intersect([self.evaluate(q) for q in query.subqueries])
+
+    def _eval_Or(self, query: wq.Or) -> Matches:
+        return union([self.evaluate(q) for q in query.subqueries])
+
+    def _eval_AndNot(self, query: wq.AndNot) -> Matches:
+        return exclude(self.evaluate(query.a), self.evaluate(query.b))
+
+    def _eval_Term(self, query: wq.Term) -> Matches:
+        return self.cache.get(
+            ("term", query.fieldname, query.text),
+            lambda: self._postings(query.fieldname, query.text),
+        )
+
+    def _eval_DateRange(self, query: wq.DateRange) -> Matches:
+        start = (query.startdate.date() - EPOCH).days if query.startdate else -(10**9)
+        end = (query.enddate.date() - EPOCH).days if query.enddate else 10**9
+        day = self.columns.day
+        docs = np.flatnonzero((day >= start) & (day <= end) & self.columns.live).astype(np.int32)
+        return Matches(docs, np.zeros(len(docs), np.float32))
+
+    def _eval_Prefix(self, query: wq.Prefix) -> Matches:
+        def make() -> Matches:
+            with self.whoosh_lock:
+                terms = []
+                for term in self.reader.expand_prefix(query.fieldname, query.text):
+                    terms.append(term.decode() if isinstance(term, bytes) else term)
+                    if len(terms) >= MAX_EXPANSION:
+                        break
+            return union([self._eval_Term(wq.Term(query.fieldname, t)) for t in terms])
+
+        return self.cache.get(("prefix", query.fieldname, query.text), make)
+
+    def _eval_FuzzyTerm(self, query: wq.FuzzyTerm) -> Matches:
+        from search.spelling import close_words
+
+        def make() -> Matches:
+            from search.query import analyze
+
+            words = close_words(self, query.text, query.maxdist, limit=MAX_EXPANSION)
+            terms = {t for w in [query.text, *words] for t, _ in analyze(w)}
+            return union([self._eval_Term(wq.Term(query.fieldname, t)) for t in terms])
+
+        return self.cache.get(("fuzzy", query.fieldname, query.text, query.maxdist), make)
+
+    def _eval_whoosh(self, query: wq.Query) -> Matches:
+        """Anything else (phrases): Whoosh finds the documents, once per snapshot."""
+
+        def make() -> Matches:
+            with self.whoosh_lock:
+                docs = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int32)
+            docs.sort()
+            terms = [wq.Term(t[0], t[1]) for t in query.iter_all_terms()]
+            scored = intersect([self._eval_Term(t) for t in terms]) if terms else _empty()
+            keep = np.isin(scored.docs, docs, assume_unique=True)
+            return (
+                Matches(scored.docs[keep], scored.scores[keep] * 1.5)
+                if terms
+                else Matches(docs, np.zeros(len(docs), np.float32))
+            )
+
+        return self.cache.get(("whoosh", repr(query)), make)
+
+    def _postings(self, field: str, text: str) -> Matches:
+        """One term's postings as arrays, with BM25F partial scores for text fields."""
+        with self.whoosh_lock:
+            if (field, text) not in self.reader:
+                return _empty()
+            matcher = self.reader.postings(field, text)
+            ids: list[int] = []
+            freqs: list[float] = []
+            scored = field in TEXT_FIELDS
+            while matcher.is_active():
+                ids.append(matcher.id())
+                if scored:
+                    freqs.append(matcher.weight())
+                matcher.next()
+        docs = np.asarray(ids, dtype=np.int32)
+        keep = np.asarray(self.columns.live)[docs] if len(docs) else np.empty(0, bool)
+        docs = docs[keep]
+        if not scored:
+            return Matches(docs, np.zeros(len(docs), np.float32))
+        tf = np.asarray(freqs, dtype=np.float32)[keep]
+        length = np.asarray(self.columns.lengths[field])[docs].astype(np.float32)
+        idf = math.log(self.live_count / (len(docs) + 1)) + 1.0
+        norm = K1 * ((1 - B) + B * length / self.avg_length[field])
+        boost = float(getattr(self.schema[field].format, "field_boost", 1.0) or 1.0)
+        return Matches(docs, (boost * idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32))
+
+
+class IndexHandle:
+    """The current snapshot of an index directory, refreshed when CURRENT changes."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> Snapshot:
+        now = time.monotonic()
+        snapshot = self._snapshot
+        if snapshot is not None and now - self._checked < REFRESH_SECONDS:
+            return snapshot
+        with self._lock:
+            self._checked = now
+            generation = store.current_generation(self.index_dir)
+            if generation is None:
+                if self._snapshot is not None:
+                    return self._snapshot
+                raise IndexUnavailable(
+                    f"no index at {self.index_dir}; run `eventsearch index` first"
+                )
+            if self._snapshot is None or self._snapshot.name != generation.name:
+                try:
+                    self._snapshot = Snapshot(generation)
+                except FileNotFoundError:
+                    if self._snapshot is None:
+                        raise IndexUnavailable(f"index generation {generation} vanished") from None
+            return self._snapshot

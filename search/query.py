@@ -1,0 +1,282 @@
+"""What a reader typed -> a Whoosh query. Pure functions, tested as values.
+
+Syntax (all words required by default)::
+
+    malaysia airlines            both words, in any searchable field
+    "air strike"                 a phrase
+    -ceasefire  -"peace talks"   exclusion
+    syria OR iraq, (a OR b) c    alternatives, grouping
+    context:"Syrian Civil War"   story heading or topic (exact, case-insensitive)
+    source:bbc.co.uk  source:BBC outlet domain, or outlet name words
+    lang:zh  title:word          language; a word in the title only
+    date:2017  date:2017-02  date:2017-02-01..2017-03-15
+    mala*  malaysa~              prefix; spelling variants (both capped)
+
+User text is safe by default: unbalanced quotes or parentheses are closed, lone
+operators and symbols are ignored, unknown ``field:`` prefixes are plain words. Only
+limits (length, clause count, nesting) and impossible dates raise :class:`BadRequest`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from indexer.analysis import text_analyzer
+from indexer.domains import registrable_domain
+from indexer.schema import TEXT_FIELDS
+from search.errors import BadRequest, QueryTooComplex
+from search.params import MAX_QUERY_CHARS
+
+MAX_CLAUSES = 40
+MAX_DEPTH = 8
+MIN_PREFIX = 2
+FIELDS = ("context", "story", "source", "domain", "lang", "date", "title")
+_TOKEN = re.compile(
+    r'(?P<lp>\()|(?P<rp>\))|(?P<phrase>-?"[^"]*(?:"|$))'
+    r"|(?P<field>-?(?:" + "|".join(FIELDS) + r'):(?:"[^"]*(?:"|$)|[^\s()"]+))'
+    r"|(?P<word>[^\s()\"]+)",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+_ANALYZER = text_analyzer()
+
+
+@dataclass(frozen=True, slots=True)
+class Interpretation:
+    """How the query was understood, for people (``interpreted`` in results)."""
+
+    query: wq.Query
+    words: tuple[str, ...]  # plain words, for spelling correction
+
+    def __str__(self) -> str:
+        return str(self.query)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        yield kind, match.group()
+
+
+def analyze(text: str) -> list[tuple[str, int]]:
+    """(term, position) pairs of *text* as the index analyzed it."""
+    return [(t.text, t.pos) for t in _ANALYZER(text, positions=True, mode="query")]
+
+
+def _any_field(term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query:
+    return (
+        wq.Or([wq.Term(f, term) for f in fields]) if len(fields) > 1 else wq.Term(fields[0], term)
+    )
+
+
+def word_query(word: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | None:
+    """One typed word; a Chinese run may analyze to several terms, all required."""
+    if word.endswith("*"):
+        stem = word.rstrip("*").casefold()
+        if len(stem) >= MIN_PREFIX and not stem.endswith("*"):
+            return wq.Or([wq.Prefix(f, stem) for f in fields])
+        word = stem
+    if word.endswith("~") and len(word) > 1:
+        base = word.rstrip("~").casefold()
+        return wq.Or([wq.FuzzyTerm(f, base, maxdist=1 if len(base) < 6 else 2) for f in fields])
+    terms = [t for t, _ in analyze(word)]
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return _any_field(terms[0], fields)
+    return wq.And([_any_field(t, fields) for t in terms])
+
+
+def phrase_query(text: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | None:
+    terms = analyze(text)
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return _any_field(terms[0][0], fields)
+    words = [t for t, _ in terms]
+    # Stop words leave gaps in positions; allow exactly those gaps.
+    slop = max(b - a for (_, a), (_, b) in itertools.pairwise(terms))
+    return wq.Or([wq.Phrase(f, words, slop=max(slop, 1)) for f in fields])
+
+
+def _strip_quotes(value: str) -> str:
+    return value.strip('"').strip()
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date_value(value: str) -> tuple[dt.date, dt.date]:
+    """``2017``, ``2017-02``, ``2017-02-03`` or ``A..B`` -> inclusive (start, end)."""
+    value = value.strip()
+    try:
+        if ".." in value:
+            start, _, end = value.partition("..")
+            return parse_date_value(start)[0] if start else dt.date(1, 1, 1), (
+                parse_date_value(end)[1] if end else dt.date(9999, 12, 31)
+            )
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 1:
+            return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+        if len(parts) == 2:
+            return _month_range(parts[0], parts[1])
+        if len(parts) == 3:
+            day = dt.date(*parts)
+            return day, day
+    except ValueError:
+        pass
+    raise BadRequest(f"date must look like 2017, 2017-02, 2017-02-03 or A..B, not {value[:40]!r}")
+
+
+def date_range(start: dt.date, end: dt.date) -> wq.Query:
+    return wq.DateRange(
+        "date", dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
+    )
+
+
+def field_query(name: str, value: str) -> wq.Query | None:
+    name, value = name.casefold(), _strip_quotes(value)
+    if not value:
+        return None
+    if name in ("context", "story"):
+        return wq.Term("context", value.casefold())
+    if name in ("source", "domain"):
+        if "." in value and " " not in value:
+            domain = registrable_domain(f"http://{value.strip('/')}") or value.casefold()
+            return wq.Term("domain", domain)
+        return phrase_query(value, ("outlets",))
+    if name == "lang":
+        return wq.Term("lang", value.casefold())
+    if name == "date":
+        return date_range(*parse_date_value(value))
+    return phrase_query(value, ("title",)) if " " in value else word_query(value, ("title",))
+
+
+class _Parser:
+    """Recursive descent over the token stream; forgiving by construction."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = list(_tokens(text))
+        self.at = 0
+        self.clauses = 0
+        self.words: list[str] = []
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def parse(self) -> wq.Query | None:
+        query = self.or_expr(0)
+        while self.peek() is not None:  # a stray ")" ends or_expr early: keep going
+            self.at += 1
+            rest = self.or_expr(0)
+            query = _and([q for q in (query, rest) if q is not None])
+        return query
+
+    def or_expr(self, depth: int) -> wq.Query | None:
+        options = [self.and_expr(depth)]
+        while (tok := self.peek()) and tok == ("word", "OR"):
+            self.at += 1
+            options.append(self.and_expr(depth))
+        present = [o for o in options if o is not None]
+        if not present:
+            return None
+        return present[0] if len(present) == 1 else wq.Or(present)
+
+    def and_expr(self, depth: int) -> wq.Query | None:
+        must: list[wq.Query] = []
+        must_not: list[wq.Query] = []
+        while (tok := self.peek()) and tok[0] != "rp" and tok != ("word", "OR"):
+            negated, clause = self.unary(depth)
+            if clause is not None:
+                (must_not if negated else must).append(clause)
+        positive = _and(must)
+        if not must_not:
+            return positive
+        negative = must_not[0] if len(must_not) == 1 else wq.Or(must_not)
+        return wq.AndNot(positive if positive is not None else wq.Every(), negative)
+
+    def unary(self, depth: int) -> tuple[bool, wq.Query | None]:
+        kind, text = self.tokens[self.at]
+        self.at += 1
+        if kind == "lp":
+            if depth + 1 > MAX_DEPTH:
+                raise QueryTooComplex(f"parentheses nest deeper than {MAX_DEPTH}")
+            inner = self.or_expr(depth + 1)
+            if self.peek() and self.peek()[0] == "rp":  # type: ignore[index]
+                self.at += 1
+            return False, inner
+        negated = text.startswith("-") and len(text) > 1
+        body = text[1:] if negated else text
+        self.count()
+        if kind == "phrase":
+            return negated, phrase_query(_strip_quotes(body))
+        if kind == "field":
+            name, _, value = body.partition(":")
+            return negated, field_query(name, value)
+        if body in ("AND", "NOT", "&&", "||", "|"):
+            return False, None
+        if not negated:
+            self.words.append(body)
+        return negated, word_query(body)
+
+    def count(self) -> None:
+        self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            raise QueryTooComplex(f"more than {MAX_CLAUSES} words or clauses")
+
+
+def _and(parts: list[wq.Query]) -> wq.Query | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def clean_query_text(text: str) -> str:
+    return _CONTROL.sub(" ", text).strip()
+
+
+def build_query(text: str) -> Interpretation:
+    """The user's query -> Whoosh query; an empty query matches every event."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooComplex(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS}")
+    cleaned = clean_query_text(text)
+    parser = _Parser(cleaned)
+    query = parser.parse()
+    if query is None:  # nothing searchable: everything when empty, else nothing
+        query = wq.Every() if not cleaned else wq.NullQuery
+    words = tuple(w for w in parser.words if w.isalnum())
+    return Interpretation(query, words)
+
+
+def any_words(query: wq.Query) -> wq.Query:
+    """The fallback when all words find nothing: any top-level clause may match."""
+    if isinstance(query, wq.And):
+        return wq.Or(list(query.subqueries))
+    if isinstance(query, wq.AndNot) and isinstance(query.a, wq.And):
+        return wq.AndNot(wq.Or(list(query.a.subqueries)), query.b)
+    return query
+
+
+def text_terms(query: wq.Query) -> set[str]:
+    """Analyzed terms of the searchable-text clauses (not exclusions), for highlighting."""
+    if isinstance(query, wq.AndNot):
+        return text_terms(query.a)
+    if isinstance(query, wq.Not):
+        return set()
+    if isinstance(query, wq.Term | wq.Prefix | wq.FuzzyTerm) and query.fieldname in TEXT_FIELDS:
+        return {query.text}
+    if isinstance(query, wq.Phrase) and query.fieldname in TEXT_FIELDS:
+        return set(query.words)
+    found: set[str] = set()
+    for child in query.children() if hasattr(query, "children") else ():
+        found |= text_terms(child)
+    return found

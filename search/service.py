@@ -1,0 +1,170 @@
+"""The facade the CLI and the web use: one :class:`Search` per index directory."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from indexer.columns import EPOCH
+from indexer.event import Event
+from indexer.schema import from_stored
+from search import browse, related
+from search.engine import IndexHandle, Matches, Snapshot
+from search.facets import apply, compute_facets, filter_masks
+from search.highlight import highlight_summary, highlight_title
+from search.params import MAX_RESULTS, SearchRequest
+from search.query import any_words, build_query, text_terms
+from search.results import Hit, SearchResult
+from search.spelling import correct_query
+from search.suggest import Suggestion, suggest
+
+RESULT_CACHE_SIZE = 2048
+RECENCY_WEIGHT = 0.15  # the newest event scores at most 15% above the oldest
+FEW_RESULTS = 3  # fewer than this and a correction is offered
+
+
+class Search:
+    """Answers every question about one index directory; safe to share between threads."""
+
+    def __init__(self, index_dir: Path | str) -> None:
+        self.handle = IndexHandle(Path(index_dir))
+        self._cache: OrderedDict[tuple[str, SearchRequest], SearchResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        return self.handle.current()
+
+    # -- search -------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        snapshot = self.snapshot()
+        key = (snapshot.name, request)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        result = self._search(snapshot, request)
+        with self._lock:
+            self._cache[key] = result
+            while len(self._cache) > RESULT_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        interpretation = build_query(request.q)
+        query, mode = interpretation.query, "all"
+        masks = filter_masks(snapshot, request)
+        matches = snapshot.evaluate(query)
+        docs = apply(matches.docs, masks)
+        did_you_mean = corrected_from = None
+        if len(docs) < FEW_RESULTS and request.spell and interpretation.words:
+            correction = correct_query(snapshot, request.q, interpretation.words)
+            if correction:
+                corrected = build_query(correction).query
+                corrected_matches = snapshot.evaluate(corrected)
+                corrected_docs = apply(corrected_matches.docs, masks)
+                if len(corrected_docs) > len(docs):
+                    did_you_mean = correction
+                    if not len(docs):  # nothing for what was typed: show the correction
+                        corrected_from, mode = request.q, "corrected"
+                        query, matches, docs = corrected, corrected_matches, corrected_docs
+        if not len(docs) and request.q.strip():
+            fallback = any_words(query)
+            if fallback != query:
+                fallback_matches = snapshot.evaluate(fallback)
+                if len(apply(fallback_matches.docs, masks)):
+                    query, matches, mode = fallback, fallback_matches, "any"
+                    docs = apply(matches.docs, masks)
+        keep = np.isin(matches.docs, docs, assume_unique=True)
+        final = Matches(matches.docs[keep], matches.scores[keep])
+        order = self._order(snapshot, final, request)
+        terms = text_terms(query)
+        hits = tuple(
+            self._hit(snapshot, int(final.docs[i]), float(final.scores[i]), terms) for i in order
+        )
+        facets = compute_facets(snapshot, matches.docs, masks, request) if request.facets else []
+        years = snapshot.years[final.docs]
+        per_year = {
+            int(y): int(n) for y, n in zip(*np.unique(years, return_counts=True), strict=True)
+        }
+        return SearchResult(
+            request=request,
+            total=len(final),
+            hits=hits,
+            facets=tuple(facets),
+            took_ms=(time.perf_counter() - started) * 1000,
+            interpreted=str(query),
+            generation=snapshot.name,
+            mode=mode,
+            did_you_mean=did_you_mean,
+            corrected_from=corrected_from,
+            per_year=per_year,
+        )
+
+    def _order(self, snapshot: Snapshot, matches: Matches, request: SearchRequest) -> list[int]:
+        """Positions (into *matches*) of the requested page, best first."""
+        end = min(request.offset + request.per_page, MAX_RESULTS)
+        if request.offset >= len(matches) or end <= request.offset:
+            return []
+        day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
+        if request.sort == "relevance" and request.q.strip():
+            span = max(float(snapshot.columns.day.max() - snapshot.columns.day.min()), 1.0)
+            recency = (day - float(snapshot.columns.day.min())) / span
+            key = -(matches.scores * (1.0 + RECENCY_WEIGHT * recency))
+        elif request.sort == "oldest":
+            key = day + matches.docs / 1e9
+        else:  # newest, and the order of an empty query
+            key = -day - matches.docs / 1e9
+        top = min(end, len(matches))
+        candidates = np.argpartition(key, top - 1)[:top] if top < len(key) else np.arange(len(key))
+        ranked = candidates[np.argsort(key[candidates], kind="stable")]
+        return [int(i) for i in ranked[request.offset : end]]
+
+    def _hit(self, snapshot: Snapshot, docnum: int, score: float, terms: set[str]) -> Hit:
+        with snapshot.whoosh_lock:
+            fields = snapshot.searcher.stored_fields(docnum)
+        event = from_stored(fields)
+        return Hit(
+            event,
+            highlight_title(event.title, terms),
+            highlight_summary(event.summary, terms),
+            score,
+        )
+
+    # -- everything else ----------------------------------------------------------
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        return suggest(self.snapshot(), prefix, limit)
+
+    def event(self, event_id: str) -> Event:
+        return browse.event(self.snapshot(), event_id)
+
+    def related(self, event_id: str) -> list[related.RelatedEvent]:
+        snapshot = self.snapshot()
+        return related.related_events(snapshot, browse.event(snapshot, event_id))
+
+    def timeline(self, context: str, page: int = 1) -> browse.Timeline:
+        return browse.timeline(self.snapshot(), context, page)
+
+    def day(self, date: str) -> browse.Day:
+        return browse.day(self.snapshot(), date)
+
+    def on_this_day(self, month: int, day: int) -> browse.OnThisDay:
+        return browse.on_this_day(self.snapshot(), month, day)
+
+    def stats(self) -> dict[str, object]:
+        snapshot = self.snapshot()
+        days = np.asarray(snapshot.columns.day)[np.asarray(snapshot.columns.live)]
+        return {
+            "generation": snapshot.name,
+            "events": snapshot.live_count,
+            "first_day": str(EPOCH.fromordinal(EPOCH.toordinal() + int(days.min())))
+            if len(days)
+            else None,
+            "last_day": str(EPOCH.fromordinal(EPOCH.toordinal() + int(days.max())))
+            if len(days)
+            else None,
+        }

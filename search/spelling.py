@@ -1,0 +1,63 @@
+""" "Did you mean": corrections from the index's own vocabulary of title words."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from indexer.text import has_cjk
+
+if TYPE_CHECKING:
+    from search.engine import Snapshot
+
+MIN_WORD = 3
+
+
+def _words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
+    def make() -> tuple[list[str], list[int]]:
+        items = list(snapshot.vocab["words"].items())
+        return [w for w, _ in items], [n for _, n in items]
+
+    return snapshot.derived("spell_words", make)
+
+
+def close_words(snapshot: Snapshot, word: str, maxdist: int, limit: int = 10) -> list[str]:
+    """Vocabulary words within *maxdist* edits of *word*, most frequent first."""
+    words, counts = _words(snapshot)
+    found = process.extract(
+        word.casefold(), words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=limit * 5
+    )
+    ranked = sorted(found, key=lambda item: (item[1], -counts[item[2]]))
+    return [w for w, _, _ in ranked if w != word.casefold()][:limit]
+
+
+def correct_word(snapshot: Snapshot, word: str) -> str | None:
+    """The likeliest intended word for a word the index does not know, else None."""
+    lowered = word.casefold()
+    if len(lowered) < MIN_WORD or has_cjk(lowered) or not lowered.isalpha():
+        return None
+    if lowered in snapshot.vocab["words"]:
+        return None
+    maxdist = 1 if len(lowered) <= 4 else 2
+    words, counts = _words(snapshot)
+    found = process.extract(
+        lowered, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=20
+    )
+    if not found:
+        return None
+    best = min(found, key=lambda item: (item[1], -counts[item[2]]))
+    return str(best[0])
+
+
+def correct_query(snapshot: Snapshot, text: str, words: tuple[str, ...]) -> str | None:
+    """*text* with unknown words replaced by corrections; None when nothing changes."""
+    corrected = text
+    changed = False
+    for word in words:
+        better = correct_word(snapshot, word)
+        if better:
+            corrected = corrected.replace(word, better, 1)
+            changed = True
+    return corrected if changed else None

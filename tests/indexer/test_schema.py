@@ -1,0 +1,156 @@
+"""Event <-> Whoosh document, through a real in-memory index, and the schema's pickling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from collections.abc import Iterator
+
+import pytest
+from whoosh.filedb.filestore import RamStorage
+from whoosh.index import Index
+from whoosh.query import Term
+
+from indexer.event import Event, Related, Source
+from indexer.schema import build_schema, from_stored, to_document
+
+ENGLISH = Event(
+    id="news/2020/01/5/the-examplia-harbour-board-opens-a-second-ferry-pier",
+    date=dt.date(2020, 1, 5),
+    lang="en",
+    title="The Examplia harbour board opens a second ferry pier, at last.",
+    summary='The board says the "new" pier doubles capacity & cuts queues.',
+    contexts=("Examplia ferry network", "Ferries, boats and piers", "Examplia"),
+    sources=(
+        Source("Examplia Gazette", "https://news.gazette.example.co.uk/a?b=1,2", "example.co.uk"),
+        Source(
+            "Reuters",
+            "https://web.archive.org/web/20200105000000/http://www.reuters.com/x",
+            "reuters.com",
+        ),
+    ),
+    images=("https://img.example.com/pier.jpg",),
+    related=(
+        Related("news/2019/06/12/the-board-plans-a-pier", "The board plans a pier.", ("Ferries",)),
+        Related("news/2018/03/1/a-ferry-sinks", "A ferry sinks.", ()),
+    ),
+    aliases=("news/2020/01/5/examplia-ferry-network-the-examplia-harbour-board",),
+    position=4,
+)
+
+CHINESE_LISTING_ONLY = Event(
+    id="news/2019/03/3/示例港启用新码头",
+    date=dt.date(2019, 3, 3),
+    lang="zh",
+    title="示例港啟用新碼頭，運力翻倍。",
+    contexts=("示例港渡轮",),
+    position=0,
+    listing_only=True,
+)
+
+BARE = Event(id="news/2005/07/7/a-heatwave", date=dt.date(2005, 7, 7), lang="en", title="Heat")
+
+
+@pytest.fixture
+def index() -> Iterator[Index]:
+    ix = RamStorage().create_index(build_schema())
+    yield ix
+    ix.close()
+
+
+def add(ix: Index, *events: Event) -> None:
+    with ix.writer() as writer:
+        for event in events:
+            writer.add_document(**to_document(event, event.id.rsplit("/", 1)[0]))
+
+
+@pytest.mark.parametrize("event", [ENGLISH, CHINESE_LISTING_ONLY, BARE], ids=["en", "zh", "bare"])
+def test_event_survives_the_round_trip_through_the_index(index: Index, event: Event) -> None:
+    add(index, ENGLISH, CHINESE_LISTING_ONLY, BARE)
+
+    with index.searcher() as searcher:
+        hits = searcher.search(Term("id", event.id))
+        assert len(hits) == 1
+        assert from_stored(hits[0].fields()) == event
+
+
+def test_event_is_found_by_any_of_its_ids(index: Index) -> None:
+    add(index, ENGLISH)
+
+    with index.searcher() as searcher:
+        for some_id in ENGLISH.all_ids:
+            assert [hit["id"] for hit in searcher.search(Term("ids", some_id))] == [ENGLISH.id]
+
+
+def test_event_is_found_by_the_ids_it_links_to(index: Index) -> None:
+    add(index, ENGLISH, BARE)
+
+    with index.searcher() as searcher:
+        hits = searcher.search(Term("links", "news/2018/03/1/a-ferry-sinks"))
+        assert [hit["id"] for hit in hits] == [ENGLISH.id]
+
+
+def test_document_keeps_filter_and_facet_values(index: Index) -> None:
+    add(index, ENGLISH)
+
+    with index.searcher() as searcher:
+        assert set(searcher.lexicon("domain")) == {b"example.co.uk", b"reuters.com"}
+        assert b"examplia ferry network" in set(searcher.lexicon("context"))
+        assert list(searcher.lexicon("day")) == [b"2020-01-05"]
+        assert list(searcher.lexicon("daydir")) == [b"news/2020/01/5"]
+        assert list(searcher.lexicon("lang")) == [b"en"]
+
+
+def test_title_is_searchable_through_the_shared_analyzer(index: Index) -> None:
+    add(index, ENGLISH, CHINESE_LISTING_ONLY)
+
+    with index.searcher() as searcher:
+        assert [h["id"] for h in searcher.search(Term("title", "pier"))] == [ENGLISH.id]
+        assert [h["id"] for h in searcher.search(Term("title", "码头"))] == [
+            CHINESE_LISTING_ONLY.id
+        ]
+
+
+def test_schema_pickles_and_unpickles_with_the_same_fields() -> None:
+    schema = build_schema()
+
+    restored = pickle.loads(pickle.dumps(schema))
+
+    assert restored.names() == schema.names()
+    assert restored["title"].analyzer == schema["title"].analyzer
+
+
+def test_analyzer_still_works_after_unpickling() -> None:
+    schema = build_schema()
+    text = "Gunmen killed López near the 聖殿山"
+    expected = [t.text for t in schema["title"].analyzer(text)]
+
+    restored = pickle.loads(pickle.dumps(schema))
+
+    assert [t.text for t in restored["title"].analyzer(text)] == expected
+    assert expected == ["gunmen", "kill", "lopez", "near", "圣殿山"]
+
+
+def test_schema_pickles_after_its_analyzer_has_stemmed_words() -> None:
+    schema = build_schema()
+    list(schema["summary"].analyzer("floods displaced villagers"))
+
+    restored = pickle.loads(pickle.dumps(schema))
+
+    assert [t.text for t in restored["summary"].analyzer("killing")] == ["kill"]
+
+
+def test_reopened_index_analyses_with_the_stored_schema() -> None:
+    storage = RamStorage()
+    add(storage.create_index(build_schema()), ENGLISH)
+
+    reopened = storage.open_index()
+    try:
+        assert [t.text for t in reopened.schema["title"].analyzer("龍捲風 killed")] == [
+            "龙卷风",
+            "kill",
+        ]
+        with reopened.searcher() as searcher:
+            assert len(searcher.search(Term("title", "open"))) == 1
+    finally:
+        reopened.close()
