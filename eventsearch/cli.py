@@ -91,7 +91,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     ]
     params += [("context", c) for c in args.context] + [("domain", d) for d in args.domain]
     params += [("year", y) for y in args.year] + [("lang", x) for x in args.lang]
-    result = Search(args.index).search(parse_request(params))
+    with Search(args.index) as service:
+        result = service.search(parse_request(params))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

@@ -33,7 +33,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from indexer.analysis import text_analyzer
 from indexer.event import Event
 
-SCHEMA_VERSION = 1  # bump when fields or analysis change: forces a full rebuild
+SCHEMA_VERSION = 2  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 
 

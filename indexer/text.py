@@ -9,6 +9,10 @@ _SPACES = re.compile(r"\s+")
 _WIKI_ITALIC = re.compile(r"'{2,3}([^']+?)'{2,3}")
 # Chinese pages from one generator run carry a mangled timestamp tail (":59:17+00:00").
 _TIMESTAMP_TAIL = re.compile(r":\d{2}:\d{2}\+\d{2}:\d{2}\s*$")
+# MediaWiki language variants: -{zh-tw:歐巴馬; zh-cn:奥巴马}- -> the zh-cn text (else the first).
+_VARIANTS = re.compile(r"-\{(?P<body>[^{}]*)\}-")
+# Leftover wiki references: [http:--www.example.com-x.htm Outlet name]
+_WIKI_REF = re.compile(r"\[https?:[^\s\]]*(?:\s[^\]]*)?\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -17,8 +21,24 @@ def clean(text: str) -> str:
     text = html.unescape(html.unescape(text))
     text = _CONTROL.sub("", text)
     text = _WIKI_ITALIC.sub(r"\1", text)
+    text = _VARIANTS.sub(_pick_variant, text)
+    text = _WIKI_REF.sub("", text)
     text = _TIMESTAMP_TAIL.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _pick_variant(match: re.Match[str]) -> str:
+    options = {}
+    for part in match["body"].split(";"):
+        lang, sep, value = part.partition(":")
+        if sep:
+            options[lang.strip()] = value.strip()
+    if not options:
+        return match["body"]
+    for preferred in ("zh-cn", "zh-hans", "zh"):
+        if preferred in options:
+            return options[preferred]
+    return next(iter(options.values()))
 
 
 def fold_key(text: str) -> str:

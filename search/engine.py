@@ -34,7 +34,8 @@ from search.errors import IndexUnavailable
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 MAX_EXPANSION = 200  # terms a prefix or fuzzy clause may expand to
 CACHE_BYTES = 256 * 1024 * 1024  # per process, term arrays + phrase results
-REFRESH_SECONDS = 1.0
+REFRESH_SECONDS = 1.0  # how often CURRENT is checked for a new generation
+RETIRE_SECONDS = 30.0  # an old snapshot is closed this long after a new one opens
 
 T = TypeVar("T")
 Docs = npt.NDArray[np.int32]
@@ -322,8 +323,20 @@ class IndexHandle:
                 )
             if self._snapshot is None or self._snapshot.name != generation.name:
                 try:
-                    self._snapshot = Snapshot(generation)
+                    fresh = Snapshot(generation)
                 except FileNotFoundError:
                     if self._snapshot is None:
                         raise IndexUnavailable(f"index generation {generation} vanished") from None
+                    return self._snapshot
+                if self._snapshot is not None:  # requests in flight may still use it
+                    timer = threading.Timer(RETIRE_SECONDS, self._snapshot.close)
+                    timer.daemon = True
+                    timer.start()
+                self._snapshot = fresh
             return self._snapshot
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None

@@ -38,6 +38,15 @@ class Search:
     def snapshot(self) -> Snapshot:
         return self.handle.current()
 
+    def close(self) -> None:
+        self.handle.close()
+
+    def __enter__(self) -> Search:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- search -------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         snapshot = self.snapshot()
