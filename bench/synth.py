@@ -31,6 +31,7 @@ import argparse
 import bisect
 import datetime as dt
 import itertools
+import multiprocessing
 import random
 import re
 import sys
@@ -56,6 +57,7 @@ ZH_STORY_COUNT = 80
 HISTORY = 30
 TOKEN_POOL = 1 << 21
 MAX_STRIDE = 13
+PARALLEL_FROM = 20_000
 EN_SLUG_MAX = 140
 ZH_SLUG_MAX = 60
 
@@ -952,16 +954,34 @@ def write_files(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
         (folder / name).write_bytes(data)
 
 
-class Writer:
-    """Writes days in worker processes (file creation costs as much as generating the text)
-    while the main process goes on generating; a bounded backlog keeps memory flat."""
+def default_writers(events: int) -> int:
+    """Writer processes worth starting: none for small runs, two for big ones."""
+    return 0 if events < PARALLEL_FROM else 2
 
-    def __init__(self, processes: int = 2, backlog: int = 64) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=processes)
+
+class Writer:
+    """Writes days, in worker processes when *processes* > 0 (creating 200k small files costs
+    as much as generating their text), with a bounded backlog to keep memory flat.
+
+    Workers come from ``forkserver`` (``spawn`` where that is missing): forking a process
+    that has threads is deprecated, and callers (test runners, servers) may have some.
+    """
+
+    def __init__(self, processes: int, backlog: int = 64) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if processes > 0:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
         self.pending: deque[Future[None]] = deque()
         self.backlog = backlog
 
     def submit(self, folder: Path, files: list[tuple[str, bytes]]) -> None:
+        if self.pool is None:
+            write_files(folder, files)
+            return
         self.pending.append(self.pool.submit(write_files, folder, files))
         while len(self.pending) > self.backlog:
             self.pending.popleft().result()
@@ -971,19 +991,24 @@ class Writer:
             while self.pending:
                 self.pending.popleft().result()
         finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------------------------
 # Entry points.
 
 
-def run(out: Path, events: int, seed: int = 1, zh_share: float = 0.1) -> Stats:
-    """Generate the archive under *out* and return what was written."""
+def run(
+    out: Path, events: int, seed: int = 1, zh_share: float = 0.1, writers: int | None = None
+) -> Stats:
+    """Generate the archive under *out* and return what was written. *writers*: worker
+    processes for file output (default: none below PARALLEL_FROM events, else two); the
+    output is the same whatever the number."""
     synth = Synth(seed, zh_share)
     stats = Stats()
     counts = day_counts(synth.rng, events) if events > 0 else []
-    writer = Writer()
+    writer = Writer(default_writers(events) if writers is None else writers)
     try:
         for offset, count in enumerate(counts):
             if count:
@@ -997,9 +1022,11 @@ def run(out: Path, events: int, seed: int = 1, zh_share: float = 0.1) -> Stats:
     return stats
 
 
-def generate(out: Path, events: int, seed: int = 1, zh_share: float = 0.1) -> int:
+def generate(
+    out: Path, events: int, seed: int = 1, zh_share: float = 0.1, *, writers: int | None = None
+) -> int:
     """Write *events* synthetic events under *out*/news; return the number written."""
-    return run(out, events, seed, zh_share).events
+    return run(out, events, seed, zh_share, writers).events
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1008,11 +1035,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=200_000, help="events to write")
     parser.add_argument("--seed", type=int, default=1, help="random seed")
     parser.add_argument("--zh-share", type=float, default=0.1, help="share of Chinese events")
+    parser.add_argument(
+        "--writers", type=int, default=None, help="file-writing processes (default: auto)"
+    )
     args = parser.parse_args(argv)
     if args.events < 0 or not 0.0 <= args.zh_share <= 1.0:
         parser.error("--events must be >= 0 and --zh-share within 0..1")
+    if args.writers is not None and args.writers < 0:
+        parser.error("--writers must be >= 0")
     start = time.perf_counter()
-    stats = run(args.out, args.events, args.seed, args.zh_share)
+    stats = run(args.out, args.events, args.seed, args.zh_share, args.writers)
     print(
         f"synth: {stats.events} events ({stats.zh} zh) on {stats.days} days, "
         f"{stats.files} files in {args.out} (seed {args.seed}) "
