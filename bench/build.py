@@ -61,6 +61,13 @@ def disk_usage(path: Path) -> int:
     return total
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its waited-for descendants."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_rss_mb() -> tuple[float, float]:
     """(this process, largest waited-for descendant) peak RSS in MB (Linux: ru_maxrss in KB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -175,6 +182,7 @@ def run_phase(args: argparse.Namespace) -> int:
         workers = 1 if args.phase == "single" else args.workers
         result = phase_run(archive, index, workers, full)
     result["rss_self_mb"], result["rss_children_mb"] = peak_rss_mb()
+    result["cpu_seconds"] = cpu_seconds()
     print(json.dumps(result))
     return 0
 
@@ -199,6 +207,7 @@ def spawn_phase(phase: str, args: argparse.Namespace, index: Path) -> dict[str, 
         str(args.workers),
     ]
     print(f"[bench.build] {phase}: {LABELS[phase]} …", file=sys.stderr, flush=True)
+    load_before = os.getloadavg()[0]
     wall = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - wall
@@ -207,6 +216,7 @@ def spawn_phase(phase: str, args: argparse.Namespace, index: Path) -> dict[str, 
         raise SystemExit(f"phase {phase} failed with exit code {done.returncode}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = wall
+    result["load"] = [load_before, os.getloadavg()[0]]
     print(
         f"[bench.build] {phase}: {result['seconds']:.1f}s ({wall:.1f}s with start-up)",
         file=sys.stderr,
@@ -252,10 +262,13 @@ def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any
         "",
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, workers={args.workers}; each phase in a fresh process; "
-        "peak RSS is ru_maxrss of the phase process / of its largest child (indexing worker).",
+        "peak RSS is ru_maxrss of the phase process / of its largest child (indexing worker); "
+        "CPU s = user + system time of the phase process and its children (start-up included); "
+        "the machine is shared, so the 1-minute load average is shown.",
         "",
-        "| phase | events | seconds | events/s | size MB | peak RSS MB (main / child) | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| phase | events | seconds | events/s | CPU s | size MB | peak RSS MB (main / child) "
+        "| ratio | load avg before/after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for phase in PHASES:
         if phase not in results:
@@ -270,8 +283,10 @@ def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any
             ratio = f"{base['seconds'] / r['seconds']:.2f}x speedup vs baseline"
         size = _mb(r["bytes"]) if phase != "rerun" else "(same)"
         lines.append(
-            f"| {LABELS[phase]} | {r['events']:,} | {r['seconds']:.2f} | {rate} | {size} | "
-            f"{r['rss_self_mb']:,.0f} / {r['rss_children_mb']:,.0f} | {ratio} |"
+            f"| {LABELS[phase]} | {r['events']:,} | {r['seconds']:.2f} | {rate} | "
+            f"{r['cpu_seconds']:.1f} | {size} | "
+            f"{r['rss_self_mb']:,.0f} / {r['rss_children_mb']:,.0f} | {ratio} | "
+            f"{r['load'][0]:.2f} / {r['load'][1]:.2f} |"
         )
     lines += [
         "",

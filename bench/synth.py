@@ -1,6 +1,6 @@
 """Seeded generator of a synthetic event archive in the real Markdown format, for benchmarks.
 
-    python -m bench.synth OUT_DIR --events 200000 --seed 1 [--zh-share 0.1]
+    python -m bench.synth OUT_DIR --events 200000 --seed 1 [--zh-share 0.1] [--writers N]
 
 writes ``OUT_DIR/news/YYYY/MM/D/<slug>.md`` event pages plus, for every day that has events,
 ``index.md`` (the day listing) and an identical ``README.md``, then prints a one-line summary.
@@ -21,8 +21,10 @@ The shape follows the real archives (see ``../shared/corpus/FORMAT.md``); the te
   ``[IMG]`` suffix; 0-10 Related links to earlier events of the same story, ~5% of them to
   slugs that do not exist.
 
-Everything comes from one ``random.Random(seed)``: the same arguments give byte-identical output.
-Files from an earlier run into the same directory are overwritten, never deleted.
+Everything comes from one ``random.Random(seed)``: the same arguments give byte-identical output
+(whatever ``--writers``). Speed: words are sliced from a pre-drawn Zipf pool, and from 20,000
+events on, two worker processes create the files while the main process generates. Files from
+an earlier run into the same directory are overwritten, never deleted.
 """
 
 from __future__ import annotations
@@ -684,20 +686,26 @@ class Synth:
         return lex.orgs.pick(self.rng), True
 
     def en_text(self, n: int, lead: str | None, topics: list[str]) -> str:
-        """*n* Zipf words with proper nouns mixed in; proper nouns used go into *topics*."""
+        """About *n* words: Zipf words with proper nouns (and maybe a number) mixed in;
+        proper nouns used go into *topics*."""
         rng = self.rng
-        words = self.draw_words(n)
         names = [lead] if lead else []
         for _ in range(max(1, n // 7) - len(names)):
             name, is_topic = self.entity()
             names.append(name)
             if is_topic:
                 topics.append(name)
-        for name in names:
-            words.insert(below(rng, len(words) + 1), name)
         if rng.random() < 0.3:
-            words.insert(below(rng, len(words)), f"at least {between(rng, 2, 300)}")
-        return self._punctuate(words)
+            names.append(f"at least {between(rng, 2, 300)}")
+        return self._punctuate(self.mix(n, names))
+
+    def mix(self, n: int, names: Sequence[str]) -> list[str]:
+        """Zipf words with *names* inserted at random places, about *n* words in all."""
+        taken = sum(name.count(" ") + 1 for name in names)
+        words = self.draw_words(max(3, n - taken))
+        for name in names:
+            words.insert(below(self.rng, len(words) + 1), name)
+        return words
 
     def _punctuate(self, words: list[str]) -> str:
         rng = self.rng
@@ -730,9 +738,8 @@ class Synth:
         rng = self.rng
         if rng.random() < 0.25:
             return ""
-        words = self.draw_words(int(rng.triangular(3, 80, 18)))
-        for _ in range(len(words) // 10):
-            words.insert(below(rng, len(words) + 1), self.entity()[0])
+        n = int(rng.triangular(3, 80, 18))
+        words = self.mix(n, [self.entity()[0] for _ in range(n // 10)])
         if rng.random() < 0.08:
             i = below(rng, len(words))
             words[i] = f"&quot;{words[i]}&quot;"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from eventsearch.settings import Settings
+from indexer import store
 from indexer.build import Progress, Report, run
 from indexer.errors import IndexerError
 from search.errors import SearchError
@@ -16,6 +20,8 @@ from search.results import SearchResult
 from search.service import Search
 
 EXIT_USAGE = 2
+KEEP_ALIVE_SECONDS = 5  # idle keep-alive connections are closed after this
+MAX_CONNECTIONS = 1000  # per worker; past this uvicorn answers 503 rather than queueing
 
 
 def _progress_bar(enabled: bool) -> Callable[[int], Progress] | None:
@@ -100,6 +106,62 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_config(level: str) -> dict[str, Any]:
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["eventsearch"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings.load(
+        index=args.index,
+        archive=args.archive,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+    )
+    if store.current_generation(settings.index) is None:
+        print(f"No index at {settings.index}: indexing {settings.archive} first.", file=sys.stderr)
+        report = run(settings.archive, settings.index, progress=_progress_bar(sys.stderr.isatty()))
+        _print_summary(report)
+    os.environ.update(settings.environ())  # worker processes read settings from here
+    with Search(settings.index) as service:
+        stats = service.stats()
+    print(
+        f"eventsearch: serving {settings.index} ({stats['generation']}, {stats['events']:,} "
+        f"events) at http://{settings.host}:{settings.port}/ with {settings.workers} "
+        f"worker{'s' if settings.workers > 1 else ''}",
+        flush=True,
+    )
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        access_log=False,  # web.middleware.RequestLog writes one line per request, with time
+        log_config=_log_config(settings.log_level),
+        log_level=settings.log_level,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_graceful_shutdown=5,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventsearch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +192,21 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("context", "domain", "year", "lang"):
         search.add_argument(f"--{name}", action="append", default=[], help=f"filter by {name}")
     search.set_defaults(func=cmd_search)
+
+    serve = sub.add_parser("serve", help="serve the web site, OpenSearch and the JSON API")
+    serve.add_argument("--index", help="index directory (env EVENTSEARCH_INDEX; default ./index)")
+    serve.add_argument(
+        "--archive",
+        help="archive to index when there is no index yet (default: the bundled examples/archive)",
+    )
+    serve.add_argument("--host", help="address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default 1)")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        help="proxies trusted for X-Forwarded-* headers (default 127.0.0.1)",
+    )
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,96 @@
+"""A real ``eventsearch serve`` on 127.0.0.1, started as a user would start it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from ..conftest import EXAMPLE_ARCHIVE, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    archive: Path
+    index: Path
+    process: subprocess.Popen[str]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+
+def wait_until_up(url: str, process: subprocess.Popen[str], log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not come up:\n{log.read_text()}")
+
+
+def start_server(tmp: Path, workers: int = 2) -> Server:
+    archive = tmp / "archive"
+    shutil.copytree(EXAMPLE_ARCHIVE, archive)
+    index = tmp / "index"
+    port = free_port()
+    log = tmp / "server.log"
+    env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0", "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "eventsearch.cli",
+        "serve",
+        "--archive",
+        str(archive),
+        "--index",
+        str(index),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, process, log)
+    return Server(url, archive, index, process, log)
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("served"))
+    yield running
+    stop_server(running)

@@ -1,0 +1,110 @@
+"""The versioned JSON API, ``/api/v1/…``: the same data as the pages, for other sites."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from web import data
+from web.caching import conditional
+from web.state import state
+
+
+class JSON(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        import json
+
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _respond(request: Request, build: Callable[[], dict[str, Any]]) -> Response:
+    app = state(request)
+    generation = app.search.snapshot().name
+    return conditional(request, generation, app.settings.cache_seconds, lambda: JSON(build()))
+
+
+async def search(request: Request) -> Response:
+    return _respond(
+        request, lambda: data.search_data(state(request).search, request.query_params.multi_items())
+    )
+
+
+async def event(request: Request) -> Response:
+    app, event_id = state(request), request.path_params["id"]
+    current = app.search.event(event_id)
+    if current.id != event_id:
+        return RedirectResponse(f"/api/v1/events/{current.id}", status_code=301)
+    return _respond(request, lambda: current.to_dict())
+
+
+async def related(request: Request) -> Response:
+    return _respond(
+        request, lambda: data.related_data(state(request).search, request.path_params["id"])
+    )
+
+
+async def context(request: Request) -> Response:
+    page = _page(request)
+    return _respond(
+        request, lambda: data.story_data(state(request).search, request.path_params["name"], page)
+    )
+
+
+async def day(request: Request) -> Response:
+    return _respond(
+        request, lambda: data.day_data(state(request).search, request.path_params["date"])
+    )
+
+
+async def on_this_day(request: Request) -> Response:
+    month, day_of_month = _month_day(request.path_params["month_day"])
+    return _respond(
+        request, lambda: data.on_this_day_data(state(request).search, month, day_of_month)
+    )
+
+
+async def suggest(request: Request) -> Response:
+    prefix = request.query_params.get("q", "")
+    return _respond(request, lambda: data.suggest_data(state(request).search, prefix))
+
+
+async def overview(request: Request) -> Response:
+    return _respond(request, lambda: data.home_data(state(request).search))
+
+
+async def openapi(request: Request) -> Response:
+    from web.openapi import spec
+
+    return JSON(spec(str(request.base_url).rstrip("/")))
+
+
+def _page(request: Request) -> int:
+    from search.params import _int
+
+    return _int("page", request.query_params.get("page", "1"), 1, 10**6)
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    from search.errors import BadRequest
+
+    month, sep, day_of_month = text.partition("-")
+    if not (sep and month.isdigit() and day_of_month.isdigit()):
+        raise BadRequest(f"expected MM-DD, not {text[:20]!r}")
+    return int(month), int(day_of_month)
+
+
+routes = [
+    Route("/search", search),
+    Route("/suggest", suggest),
+    Route("/overview", overview),
+    Route("/events/{id:path}/related", related),
+    Route("/events/{id:path}", event),
+    Route("/contexts/{name}", context),
+    Route("/days/{date}", day),
+    Route("/on-this-day/{month_day}", on_this_day),
+    Route("/openapi.json", openapi),
+]

@@ -1,0 +1,162 @@
+"""The route table and the application factory (``uvicorn web.app:create_app --factory``)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from eventsearch.settings import Settings
+from search.errors import IndexUnavailable, SearchError
+from search.service import Search
+from web import api, feeds, opensearch, pages
+from web.errors import message_for, problem_response, status_for
+from web.middleware import RateLimit, RequestLog, SecurityHeaders
+from web.state import AppState, state
+
+log = logging.getLogger("eventsearch")
+STATIC = Path(__file__).parent / "static"
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "json" in request.headers.get("accept", "")[:40]
+
+
+def error_response(request: Request, exc: BaseException) -> Response:
+    """Every error, mapped to HTTP in one place: problem+json for the API, a page otherwise."""
+    status = status_for(exc)
+    detail = message_for(exc, status)
+    headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
+    if status >= 500:
+        log.error("error answering %s: %r", request.url.path, exc, exc_info=exc)
+    if wants_json(request) or request.url.path in ("/suggest",):
+        return problem_response(request, status, detail, headers)
+    settings: Settings = request.app.state.eventsearch.settings
+    return pages.templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "site_name": settings.site_name,
+            "status": status,
+            "detail": detail,
+            "q": "",
+            "alternate_json": None,
+        },
+        status_code=status,
+        headers=headers,
+    )
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    return error_response(request, exc)
+
+
+class ApiCors:
+    """CORS for the API only: GET from the allowed origins, never with credentials."""
+
+    def __init__(self, app: ASGIApp, origins: tuple[str, ...]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=list(origins),
+            allow_methods=["GET"],
+            allow_headers=["If-None-Match"],
+            allow_credentials=False,
+            expose_headers=["ETag", "Retry-After"],
+            max_age=86400,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        stats = state(request).search.stats()
+    except IndexUnavailable as exc:
+        return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok", **stats}, headers={"Cache-Control": "no-store"})
+
+
+async def embed_js(request: Request) -> Response:
+    return FileResponse(
+        STATIC / "embed.js",
+        media_type="text/javascript",
+        headers={
+            "Cache-Control": "public, max-age=3600",
+            "Cross-Origin-Resource-Policy": "cross-origin",
+        },
+    )
+
+
+async def favicon(request: Request) -> Response:
+    return FileResponse(STATIC / "icon.png", media_type="image/png")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.load()
+    search = Search(settings.index)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            stats = search.stats()
+            log.info(
+                "index %s: generation %s, %s events",
+                settings.index,
+                stats["generation"],
+                f"{stats['events']:,}",
+            )
+        except IndexUnavailable as exc:
+            log.warning("%s", exc)
+        yield
+        search.close()
+
+    def on_limit(scope: Scope, exc: BaseException) -> Response:
+        return error_response(Request(scope), exc)
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/embed.js", embed_js),
+            Route("/favicon.ico", favicon),
+            *feeds.routes,
+            *opensearch.routes,
+            Mount("/api/v1", routes=api.routes),
+            Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+            *pages.routes,
+        ],
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(SecurityHeaders),
+            Middleware(ApiCors, origins=settings.cors_origins),
+            Middleware(
+                RateLimit,
+                rate=settings.rate_limit,
+                loopback=settings.rate_limit_loopback,
+                on_limit=on_limit,
+            ),
+        ],
+        exception_handlers={
+            SearchError: handle_error,
+            HTTPException: handle_error,
+            Exception: handle_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.eventsearch = AppState(settings, search)
+    return app

@@ -1,0 +1,93 @@
+"""The data behind every page and API response, built once per request kind.
+
+Pages render these dicts with templates; the API returns them as JSON. Keeping one
+builder per kind is what makes each HTML page's JSON twin say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from search.params import parse_request
+from search.service import Search
+
+LATEST_DAYS = 5
+BUSIEST_STORIES = 12
+
+
+def search_data(search: Search, params: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    return search.search(parse_request(params)).to_dict()
+
+
+def event_data(search: Search, event_id: str) -> dict[str, Any]:
+    event = search.event(event_id)
+    return {
+        "event": event.to_dict(),
+        "related": [r.to_dict() for r in search.related(event.id)],
+        "story": event.story,
+    }
+
+
+def related_data(search: Search, event_id: str) -> dict[str, Any]:
+    event = search.event(event_id)
+    return {"id": event.id, "related": [r.to_dict() for r in search.related(event.id)]}
+
+
+def story_data(search: Search, name: str, page: int = 1) -> dict[str, Any]:
+    return search.timeline(name, page).to_dict()
+
+
+def day_data(search: Search, date: str) -> dict[str, Any]:
+    return search.day(date).to_dict()
+
+
+def on_this_day_data(search: Search, month: int, day: int) -> dict[str, Any]:
+    return search.on_this_day(month, day).to_dict()
+
+
+def suggest_data(search: Search, prefix: str, limit: int = 10) -> dict[str, Any]:
+    return {
+        "query": prefix,
+        "suggestions": [
+            {"text": s.text, "kind": s.kind, "count": s.count}
+            for s in search.suggest(prefix[:100], limit)
+        ],
+    }
+
+
+def home_data(search: Search, today: dt.date | None = None) -> dict[str, Any]:
+    snapshot = search.snapshot()
+    cols = snapshot.columns
+    live = np.asarray(cols.live)
+    days = np.unique(np.asarray(cols.day)[live])[-LATEST_DAYS:][::-1]
+    latest = []
+    for number in days:
+        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(number))
+        day = search.day(date.isoformat())
+        latest.append(
+            {
+                "date": date.isoformat(),
+                "count": len(day.events),
+                "events": [e.to_dict() for e in day.events[:3]],
+            }
+        )
+    counts = np.bincount(
+        np.asarray(cols.context_ids)[live[snapshot.context_doc]], minlength=len(cols.contexts)
+    )
+    busiest = [
+        {"name": cols.contexts[i], "count": int(counts[i])}
+        for i in np.argsort(-counts, kind="stable")[:BUSIEST_STORIES]
+        if counts[i]
+    ]
+    today = today or dt.date.today()
+    on_this_day = search.on_this_day(today.month, today.day).to_dict()
+    return {
+        "stats": search.stats(),
+        "latest_days": latest,
+        "busiest_stories": busiest,
+        "on_this_day": on_this_day,
+    }

@@ -1,0 +1,133 @@
+"""Atom and RSS feeds of any search, with OpenSearch response elements, so a search can
+be followed in a feed reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urlencode
+from xml.etree import ElementTree as ET
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from web import data
+from web.opensearch import OPENSEARCH_NS, base_url, xml_bytes
+from web.state import state
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+
+
+def _params(request: Request) -> list[tuple[str, str]]:
+    items = [(k, v) for k, v in request.query_params.multi_items()]
+    if not any(k == "sort" for k, _ in items):
+        items.append(("sort", "newest"))  # a followed search wants the latest first
+    return items
+
+
+def _opensearch(parent: ET.Element, result: dict[str, Any]) -> None:
+    def add(tag: str, text: str | None = None, **attrs: str) -> None:
+        element = ET.SubElement(parent, f"{{{OPENSEARCH_NS}}}{tag}", attrs)
+        element.text = text
+
+    add("totalResults", str(result["total"]))
+    add("startIndex", str((result["page"] - 1) * result["per_page"] + 1))
+    add("itemsPerPage", str(result["per_page"]))
+    add("Query", role="request", searchTerms=result["query"], startPage=str(result["page"]))
+
+
+def _event_url(base: str, event_id: str) -> str:
+    return f"{base}/events/{quote(event_id, safe='/')}"
+
+
+def atom(result: dict[str, Any], base: str, self_url: str, site: str) -> bytes:
+    ET.register_namespace("", ATOM_NS)
+    ET.register_namespace("opensearch", OPENSEARCH_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        element.text = text
+        return element
+
+    sub(feed, "title", f"{site}: {result['query'] or 'all events'}")
+    sub(feed, "id", self_url)
+    sub(feed, "updated", f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}")
+    sub(feed, "link", rel="self", href=self_url, type=ATOM_TYPE)
+    sub(
+        feed,
+        "link",
+        rel="alternate",
+        href=self_url.replace("/search.atom", "/search"),
+        type="text/html",
+    )
+    sub(sub(feed, "author"), "name", site)
+    _opensearch(feed, result)
+    for hit in result["hits"]:
+        entry = sub(feed, "entry")
+        url = _event_url(base, hit["id"])
+        sub(entry, "title", hit["title"])
+        sub(entry, "id", url)
+        sub(entry, "link", rel="alternate", href=url, type="text/html")
+        sub(entry, "updated", f"{hit['date']}T00:00:00Z")
+        sub(entry, "summary", hit["summary"] or hit["title"])
+        for context in hit["contexts"]:
+            sub(entry, "category", term=context)
+    return xml_bytes(feed)
+
+
+def rss(result: dict[str, Any], base: str, self_url: str, site: str) -> bytes:
+    ET.register_namespace("opensearch", OPENSEARCH_NS)
+    ET.register_namespace("atom", ATOM_NS)
+    root = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(root, "channel")
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, attrs)
+        element.text = text
+        return element
+
+    sub(channel, "title", f"{site}: {result['query'] or 'all events'}")
+    sub(channel, "link", self_url.replace("/search.rss", "/search"))
+    sub(channel, "description", f"Events matching {result['query']!r}")
+    ET.SubElement(channel, f"{{{ATOM_NS}}}link", rel="self", href=self_url, type=RSS_TYPE)
+    _opensearch(channel, result)
+    for hit in result["hits"]:
+        item = sub(channel, "item")
+        url = _event_url(base, hit["id"])
+        sub(item, "title", hit["title"])
+        sub(item, "link", url)
+        sub(item, "guid", url, isPermaLink="true")
+        day = dt.date.fromisoformat(hit["date"])
+        sub(item, "pubDate", f"{day:%a, %d %b %Y} 00:00:00 +0000")
+        sub(item, "description", hit["summary"] or hit["title"])
+        for context in hit["contexts"]:
+            sub(item, "category", context)
+    return xml_bytes(root)
+
+
+def _feed(request: Request, render: Any, media_type: str) -> Response:
+    app = state(request)
+    params = _params(request)
+    result = data.search_data(app.search, params)
+    base = base_url(request)
+    self_url = f"{base}{request.url.path}?{urlencode(params)}"
+    return Response(
+        render(result, base, self_url, app.settings.site_name),
+        media_type=media_type,
+        headers={"Cache-Control": f"public, max-age={app.settings.cache_seconds}"},
+    )
+
+
+async def atom_feed(request: Request) -> Response:
+    return _feed(request, atom, ATOM_TYPE)
+
+
+async def rss_feed(request: Request) -> Response:
+    return _feed(request, rss, RSS_TYPE)
+
+
+routes = [Route("/search.atom", atom_feed), Route("/search.rss", rss_feed)]

@@ -1,0 +1,161 @@
+"""HTML pages for readers. Each renders a dict from ``web.data`` — the same dict its
+JSON twin (``/api/v1/…``, advertised with ``<link rel="alternate">``) returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from search.params import SORTS
+from web import data
+from web.api import _month_day, _page
+from web.caching import conditional
+from web.chart import year_chart
+from web.state import state
+
+templates = Jinja2Templates(
+    directory=str(__import__("pathlib").Path(__file__).parent / "templates")
+)
+templates.env.globals["quote"] = lambda text: quote(str(text), safe="")
+templates.env.globals["event_url"] = lambda event_id: "/events/" + quote(event_id, safe="/")
+templates.env.globals["story_url"] = lambda name: "/stories/" + quote(name, safe="")
+templates.env.globals["day_url"] = lambda date: f"/days/{date}"
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], api_url: str, status: int = 200
+) -> Response:
+    app = state(request)
+
+    def make() -> Response:
+        return templates.TemplateResponse(
+            request,
+            template,
+            {
+                "site_name": app.settings.site_name,
+                "alternate_json": api_url,
+                "q": request.query_params.get("q", ""),
+                **context,
+            },
+            status_code=status,
+        )
+
+    return conditional(request, app.search.snapshot().name, app.settings.cache_seconds, make)
+
+
+def _api(path: str, request: Request) -> str:
+    query = request.url.query
+    return f"/api/v1{path}" + (f"?{query}" if query else "")
+
+
+class SearchLinks:
+    """URLs of the search page with one parameter changed (facets, paging, sort)."""
+
+    def __init__(self, request: Request) -> None:
+        self.items = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+
+    def _url(self, items: list[tuple[str, str]]) -> str:
+        return "/search?" + urlencode(items)
+
+    def toggle(self, name: str, value: str) -> str:
+        items = [(k, v) for k, v in self.items if k != "page"]
+        if (name, value) in items:
+            items.remove((name, value))
+        else:
+            items.append((name, value))
+        if name == "year":  # months only make sense within one chosen year
+            items = [(k, v) for k, v in items if k != "month"]
+        return self._url(items)
+
+    def only(self, name: str, value: str) -> str:
+        items = [(k, v) for k, v in self.items if k not in (name, "page")]
+        return self._url([*items, (name, value)])
+
+    def page(self, number: int) -> str:
+        return self._url([*((k, v) for k, v in self.items if k != "page"), ("page", str(number))])
+
+    def sort(self, value: str) -> str:
+        return self.only("sort", value)
+
+    def query(self, text: str) -> str:
+        return self.only("q", text)
+
+    def without(self, *names: str) -> str:
+        return self._url([(k, v) for k, v in self.items if k not in names])
+
+
+async def home(request: Request) -> Response:
+    context = data.home_data(state(request).search)
+    return render(request, "home.html", {"data": context}, "/api/v1/overview")
+
+
+async def search_page(request: Request) -> Response:
+    result = data.search_data(state(request).search, request.query_params.multi_items())
+    links = SearchLinks(request)
+    chart = Markup(year_chart(result["per_year"], lambda year: links.only("year", year)))
+    return render(
+        request,
+        "search.html",
+        {"data": result, "links": links, "chart": chart, "sorts": SORTS},
+        _api("/search", request),
+    )
+
+
+async def event_page(request: Request) -> Response:
+    app, event_id = state(request), request.path_params["id"]
+    current = app.search.event(event_id)
+    if current.id != event_id:  # an old slug of this event
+        return RedirectResponse("/events/" + quote(current.id, safe="/"), status_code=301)
+    context = data.event_data(app.search, current.id)
+    return render(
+        request, "event.html", {"data": context}, "/api/v1/events/" + quote(current.id, safe="/")
+    )
+
+
+async def story_page(request: Request) -> Response:
+    name = request.path_params["name"]
+    context = data.story_data(state(request).search, name, _page(request))
+    return render(
+        request,
+        "story.html",
+        {"data": context},
+        "/api/v1/contexts/"
+        + quote(name, safe="")
+        + (f"?{request.url.query}" if request.url.query else ""),
+    )
+
+
+async def day_page(request: Request) -> Response:
+    date = request.path_params["date"]
+    context = data.day_data(state(request).search, date)
+    return render(request, "day.html", {"data": context}, f"/api/v1/days/{context['date']}")
+
+
+async def on_this_day_page(request: Request) -> Response:
+    text = request.path_params.get("month_day") or f"{dt.date.today():%m-%d}"
+    month, day_of_month = _month_day(text)
+    context = data.on_this_day_data(state(request).search, month, day_of_month)
+    return render(
+        request,
+        "on_this_day.html",
+        {"data": context},
+        f"/api/v1/on-this-day/{month:02d}-{day_of_month:02d}",
+    )
+
+
+routes = [
+    Route("/", home),
+    Route("/search", search_page),
+    Route("/events/{id:path}", event_page),
+    Route("/stories/{name}", story_page),
+    Route("/days/{date}", day_page),
+    Route("/on-this-day", on_this_day_page),
+    Route("/on-this-day/{month_day}", on_this_day_page),
+]

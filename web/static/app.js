@@ -1,0 +1,149 @@
+/* eventsearch: search-box suggestions and self-submitting filters. No libraries. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var input = document.getElementById("q");
+  var list = document.getElementById("suggestions");
+  if (input && list) {
+    var form = input.form, timer = 0, active = -1, items = [], last = null, seq = 0;
+
+    var close = function () {
+      list.hidden = true;
+      list.textContent = "";
+      items = [];
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    };
+
+    var highlight = function (index) {
+      items.forEach(function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      active = index;
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", items[index].id);
+        items[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+
+    var choose = function (li) {
+      var text = li.getAttribute("data-text");
+      input.value = li.getAttribute("data-kind") === "context" ? '"' + text + '"' : text;
+      close();
+      if (form) {
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      }
+    };
+
+    var render = function (suggestions) {
+      list.textContent = "";
+      items = [];
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      suggestions.forEach(function (s, i) {
+        if (!s || typeof s.text !== "string") return;
+        var li = document.createElement("li");
+        li.id = "suggestion-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-text", s.text);
+        li.setAttribute("data-kind", s.kind || "");
+        var label = document.createElement("span");
+        label.textContent = s.text;
+        li.appendChild(label);
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = (s.kind === "context" ? "story" : s.kind || "") +
+          (typeof s.count === "number" ? " · " + s.count.toLocaleString() : "");
+        li.appendChild(kind);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); });
+        li.addEventListener("click", function () { choose(li); });
+        list.appendChild(li);
+        items.push(li);
+      });
+      if (items.length) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      } else {
+        close();
+      }
+    };
+
+    var fetchSuggestions = function () {
+      var value = input.value.trim();
+      if (!value) { last = null; close(); return; }
+      if (value === last) return;
+      last = value;
+      var mine = ++seq;
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(value), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (mine !== seq || document.activeElement !== input) return;
+          render(data && Array.isArray(data.suggestions) ? data.suggestions : []);
+        })
+        .catch(function () { if (mine === seq) close(); });
+    };
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, 80);
+    });
+
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden || !items.length) {
+        if (e.key === "ArrowDown" && input.value.trim()) { last = null; fetchSuggestions(); e.preventDefault(); }
+        return;
+      }
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        highlight(active + 1 >= items.length ? 0 : active + 1);
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        highlight(active <= 0 ? items.length - 1 : active - 1);
+      } else if (e.key === "Enter") {
+        if (active >= 0) { e.preventDefault(); choose(items[active]); }
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        close();
+      } else if (e.key === "Tab") {
+        close();
+      }
+    });
+
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    document.addEventListener("click", function (e) {
+      if (e.target !== input && !list.contains(e.target)) close();
+    });
+  }
+
+  /* Filters: a ticked or unticked box applies at once. */
+  var facets = document.getElementById("facets");
+  if (facets) {
+    facets.addEventListener("change", function (e) {
+      var box = e.target;
+      if (!box || box.type !== "checkbox") return;
+      if (box.name === "year") {
+        /* months belong to one chosen year */
+        Array.prototype.forEach.call(facets.querySelectorAll('input[name="month"]'), function (m) {
+          m.checked = false;
+        });
+      }
+      if (facets.requestSubmit) facets.requestSubmit(); else facets.submit();
+    });
+    /* leave empty dates out of the address */
+    facets.addEventListener("submit", function () {
+      Array.prototype.forEach.call(facets.querySelectorAll('input[type="date"]'), function (d) {
+        if (!d.value) d.disabled = true;
+      });
+    });
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(facets.querySelectorAll("input:disabled"), function (d) {
+        d.disabled = false;
+      });
+    });
+  }
+})();
