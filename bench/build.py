@@ -152,7 +152,7 @@ def phase_run(archive: Path, index: Path, workers: int, full: bool) -> dict[str,
     timer.wrap(build, "day_headings", "heading pre-pass")
     timer.wrap(build, "_full_build", "parse + index (segments)")
     timer.wrap(build, "build_columns", "columns + vocab")
-    timer.wrap(build.store, "publish", "fsync + publish")
+    timer.wrap(store, "publish", "fsync + publish")
     started = time.perf_counter()
     report = build.run(archive, index, full=full, workers=workers)
     seconds = time.perf_counter() - started

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -23,17 +24,30 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from whoosh.index import TOC, create_in, open_dir
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.archive import DayFiles, Scan, archive_root, scan
-from indexer.columns import build_columns
+from indexer.columns import (
+    ColumnRows,
+    empty_columns,
+    extend_columns,
+    load_columns,
+    load_vocab,
+    save_columns,
+    save_vocab,
+)
 from indexer.days import DayReport, day_headings, read_day
 from indexer.errors import IndexerError
-from indexer.schema import SCHEMA_VERSION, build_schema, to_document
+from indexer.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, to_document
 
 FULL_REBUILD_SHARE = 0.5  # past this share of changed days, rebuilding is cheaper
+MAX_SEGMENTS = 16  # incremental runs append a segment each; past this, rebuild in full
+MAX_DELETED_SHARE = 0.25  # ... or when this share of documents are replaced ones
 PARALLEL_MIN_DAYS = 64  # below this, starting processes costs more than it saves
 Progress = Callable[[int], None]
 
@@ -74,15 +88,29 @@ def _day_entry(day: DayFiles, report: DayReport) -> dict[str, Any]:
 
 def _index_days(
     writer: Any, days: Iterable[DayFiles], known: set[str], tick: Progress
-) -> dict[str, dict[str, Any]]:
-    entries = {}
+) -> tuple[dict[str, dict[str, Any]], ColumnRows]:
+    entries, rows = {}, ColumnRows()
     for day in days:
         events, report = read_day(day, known)
         for event in events:
             writer.add_document(**to_document(event, day.key))
+            rows.add(event)
         entries[day.key] = _day_entry(day, report)
         tick(1)
-    return entries
+    return entries, rows
+
+
+def segment_lengths(reader: Any) -> dict[str, npt.NDArray[np.uint16]]:
+    """Field lengths of every document of one segment (as Whoosh stored them)."""
+    total = reader.doc_count_all()
+    return {
+        f: np.fromiter(
+            (min(reader.doc_field_length(d, f) or 0, 65535) for d in range(total)),
+            dtype=np.uint16,
+            count=total,
+        )
+        for f in TEXT_FIELDS
+    }
 
 
 def _worker(
@@ -97,12 +125,16 @@ def _worker(
             with counter.get_lock():
                 counter.value += n
 
-        entries = _index_days(writer, days, known, tick)
+        entries, rows = _index_days(writer, days, known, tick)
         segment = writer._finalize_segment() if writer._added else None
         if segment is None:
             writer._close_segment()
         writer._finish()
-        results.put(("ok", segment, entries))
+        lengths = None
+        if segment is not None:
+            with SegmentReader(ix.storage, ix.schema, segment) as reader:
+                lengths = segment_lengths(reader)
+        results.put(("ok", segment, (entries, rows, lengths)))
     except BaseException as exc:  # report any failure to the parent, which aborts the run
         results.put(("error", None, f"{type(exc).__name__}: {exc}"))
 
@@ -118,16 +150,42 @@ def _balanced_shares(days: list[DayFiles], shares: int) -> list[list[DayFiles]]:
     return [sorted(b, key=lambda d: d.key) for b in buckets if b]
 
 
+@dataclass(slots=True)
+class Written:
+    """What a run wrote to Whoosh, for the manifest and the columns."""
+
+    entries: dict[str, dict[str, Any]]
+    rows: ColumnRows
+    lengths: dict[str, npt.NDArray[np.uint16]]
+    deleted: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def _concat_lengths(
+    parts: list[dict[str, npt.NDArray[np.uint16]]],
+) -> dict[str, npt.NDArray[np.uint16]]:
+    return {
+        f: np.concatenate([p[f] for p in parts]) if parts else np.zeros(0, np.uint16)
+        for f in TEXT_FIELDS
+    }
+
+
 def _full_build(
     generation: Path, days: list[DayFiles], known: set[str], workers: int, tick: Progress
-) -> dict[str, dict[str, Any]]:
+) -> Written:
     schema = build_schema()
     ix = create_in(generation, schema)
     if workers <= 1 or len(days) < PARALLEL_MIN_DAYS:
         writer = ix.writer(limitmb=256, compound=False)
-        entries = _index_days(writer, days, known, tick)
+        entries, rows = _index_days(writer, days, known, tick)
         writer.commit(merge=False)
-        return entries
+        with open_dir(str(generation)).reader() as reader:
+            leaves = (
+                [leaf for leaf, _ in reader.leaf_readers()]
+                if reader.is_atomic() is False
+                else [reader]
+            )
+            lengths = _concat_lengths([segment_lengths(leaf) for leaf in leaves])
+        return Written(entries, rows, lengths)
     ctx = mp.get_context("forkserver")
     counter, results = ctx.Value("q", 0), ctx.Queue()
     shares = _balanced_shares(days, workers)
@@ -137,20 +195,23 @@ def _full_build(
     ]
     for proc in procs:
         proc.start()
-    segments, entries, seen = [], {}, 0
+    segments, all_rows, all_lengths, entries, seen = [], ColumnRows(), [], {}, 0
     try:
         for _ in procs:
             while True:
                 try:
                     status, segment, payload = results.get(timeout=0.2)
                     break
-                except Exception:  # queue.Empty: keep the progress bar moving
+                except queue.Empty:  # keep the progress bar moving
                     seen = _poll(counter, seen, tick, procs)
             if status != "ok":
                 raise IndexerError(f"indexing worker failed: {payload}")
-            if segment is not None:
+            share_entries, rows, lengths = payload
+            if segment is not None:  # segment order in the TOC is docnum order
                 segments.append(segment)
-            entries.update(payload)
+                all_rows.extend(rows)
+                all_lengths.append(lengths)
+            entries.update(share_entries)
     finally:
         for proc in procs:
             proc.join(timeout=5)
@@ -158,7 +219,7 @@ def _full_build(
                 proc.kill()
     _poll(counter, seen, tick, [])
     TOC(schema, segments, 1).write(ix.storage, ix.indexname)
-    return entries
+    return Written(entries, all_rows, _concat_lengths(all_lengths))
 
 
 def _poll(counter: Any, seen: int, tick: Progress, procs: list[Any]) -> int:
@@ -177,14 +238,28 @@ def _incremental(
     deleted: list[str],
     known: set[str],
     tick: Progress,
-) -> dict[str, dict[str, Any]]:
+) -> Written:
+    """Re-index changed days into a new segment; older documents keep their numbers."""
     store.link_copy(current, generation)
-    writer = open_dir(generation).writer(limitmb=256, compound=False)
+    ix = open_dir(str(generation))
+    with ix.reader() as reader:
+        gone = [
+            d
+            for key in [*deleted, *(d.key for d in changed)]
+            if ("daydir", key) in reader
+            for d in reader.postings("daydir", key).all_ids()
+        ]
+        start = reader.doc_count_all()
+    writer = ix.writer(limitmb=256, compound=False)
     for key in [*deleted, *(d.key for d in changed)]:
         writer.delete_by_term("daydir", key)
-    entries = _index_days(writer, changed, known, tick)
-    writer.commit()
-    return entries
+    entries, rows = _index_days(writer, changed, known, tick)
+    writer.commit(merge=False)  # merging would renumber documents under the columns
+    with open_dir(str(generation)).reader() as reader:
+        newest = reader.leaf_readers()[-1][0]  # merge=False: the new documents' own segment
+        assert not rows or reader.doc_count_all() - newest.doc_count_all() == start
+        lengths = segment_lengths(newest) if rows else _concat_lengths([])
+    return Written(entries, rows, lengths, np.asarray(gone, dtype=np.int64))
 
 
 def _known_headings(
@@ -215,7 +290,12 @@ def _plan(
     deleted = sorted(set(old) - set(days))
     if not changed and not deleted:
         return "unchanged", [], []
-    if len(changed) + len(deleted) > FULL_REBUILD_SHARE * max(len(days), 1):
+    too_many_segments = manifest.get("segments", 1) >= MAX_SEGMENTS
+    too_many_deleted = manifest.get("deleted_docs", 0) > MAX_DELETED_SHARE * max(
+        manifest.get("documents", 1), 1
+    )
+    too_many_changed = len(changed) + len(deleted) > FULL_REBUILD_SHARE * max(len(days), 1)
+    if too_many_segments or too_many_deleted or too_many_changed:
         return "full", list(days.values()), []
     return "incremental", changed, deleted
 
@@ -270,22 +350,40 @@ def run(
         try:
             if mode == "full":
                 known = _known_headings({}, (day_headings(d) for d in todo))
-                entries = _full_build(generation, todo, known, workers, tick)
+                written = _full_build(generation, todo, known, workers, tick)
                 days_state: dict[str, dict[str, Any]] = {}
+                save_columns(
+                    generation,
+                    extend_columns(empty_columns(), written.deleted, written.rows, written.lengths),
+                )
+                save_vocab(generation, None, written.rows)
             else:
                 assert current is not None and manifest is not None
                 days_state = {k: v for k, v in manifest["days"].items() if k not in deleted}
                 known = _known_headings(days_state, (day_headings(d) for d in todo))
-                entries = _incremental(current, generation, todo, deleted, known, tick)
-            days_state.update(entries)
+                written = _incremental(current, generation, todo, deleted, known, tick)
+                save_columns(
+                    generation,
+                    extend_columns(
+                        load_columns(current), written.deleted, written.rows, written.lengths
+                    ),
+                )
+                save_vocab(generation, load_vocab(current), written.rows)
+            days_state.update(written.entries)
+            with open_dir(str(generation)).reader() as reader:
+                shape = {
+                    "segments": len(reader.leaf_readers()),
+                    "documents": reader.doc_count_all(),
+                    "deleted_docs": reader.doc_count_all() - reader.doc_count(),
+                }
             new_manifest = {
+                **shape,
                 "schema": SCHEMA_VERSION,
                 "archive": str(root),
                 "created": time.time(),
                 "days": dict(sorted(days_state.items())),
                 "stray": scanned.stray,
             }
-            build_columns(generation)
             store.write_manifest(generation, new_manifest)
             store.publish(index_dir, generation)
         except BaseException:

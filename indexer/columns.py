@@ -1,9 +1,9 @@
 """Per-generation arrays beside the Whoosh segments, for the search hot path.
 
 Whoosh iterates postings in pure Python; counting facets or filtering by date that way
-costs as much as the matching itself. So each run, after the Whoosh index is complete,
-writes these arrays (indexed by Whoosh document number) into ``<generation>/columns/``;
-searchers memory-map them, so several worker processes share one copy in the page cache.
+costs as much as the matching itself. So every run also writes these arrays (indexed by
+Whoosh document number) into ``<generation>/columns/``; searchers memory-map them, so
+several worker processes share one copy in the page cache.
 
     live            bool[N]     False for deleted documents
     day             int32[N]    date as days since 1970-01-01
@@ -13,8 +13,10 @@ searchers memory-map them, so several worker processes share one copy in the pag
     domain_ptr/ids  likewise for source domains
     len_<field>     uint16[N]   field length in tokens (BM25 length normalisation)
 
-``vocab.json`` holds unstemmed words and phrases with their counts, the raw material of
-spelling correction and suggestions.
+``vocab.json`` holds title words and phrases with their counts (spelling and
+suggestions). Rows are collected while events are written (:class:`ColumnRows`), so a
+full build never re-reads the index and an incremental run (which appends one segment
+and never renumbers older documents) only appends rows.
 """
 
 from __future__ import annotations
@@ -23,23 +25,65 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.index import open_dir
+from whoosh.support.charset import accent_map
 
-from indexer.analysis import plain_analyzer
-from indexer.schema import TEXT_FIELDS, from_stored
+from indexer.event import Event
+from indexer.schema import TEXT_FIELDS, context_key
 
 COLUMNS = "columns"
 EPOCH = dt.date(1970, 1, 1)
 MIN_PHRASE_COUNT = 3  # a title phrase must recur to be suggested
-_WORDLIKE = re.compile(r"\w", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 IntArray = npt.NDArray[np.int32]
+
+
+def title_words(title: str) -> list[str]:
+    """Folded words of a title (letters only; Han text is not spell-checked)."""
+    folded = title.casefold().translate(accent_map)
+    return [w for w in _WORD.findall(folded) if not ("\u3400" <= w[0] <= "\u9fff")]
+
+
+def _phrases(words: list[str]) -> list[str]:
+    return [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)]
+
+
+@dataclass(slots=True)
+class ColumnRows:
+    """Column values for consecutive new documents, in the order they were added."""
+
+    day: list[int] = field(default_factory=list)
+    lang: list[str] = field(default_factory=list)
+    contexts: list[list[str]] = field(default_factory=list)
+    domains: list[list[str]] = field(default_factory=list)
+    words: Counter[str] = field(default_factory=Counter)
+    phrases: Counter[str] = field(default_factory=Counter)
+
+    def add(self, event: Event) -> None:
+        self.day.append((event.date - EPOCH).days)
+        self.lang.append(event.lang)
+        self.contexts.append(list(event.contexts))
+        self.domains.append(list(event.domains))
+        words = title_words(event.title)
+        self.words.update(set(words))
+        self.phrases.update(set(_phrases(words)))
+
+    def extend(self, other: ColumnRows) -> None:
+        self.day += other.day
+        self.lang += other.lang
+        self.contexts += other.contexts
+        self.domains += other.domains
+        self.words.update(other.words)
+        self.phrases.update(other.phrases)
+
+    def __len__(self) -> int:
+        return len(self.day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,76 +105,97 @@ class Columns:
         return len(self.live)
 
 
-class _Interner:
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.names: list[str] = []
+class _Names:
+    """Interned names: the first spelling seen is the display name."""
 
-    def __call__(self, name: str, key: str | None = None) -> int:
-        key = key if key is not None else name
+    def __init__(self, names: list[str], fold: bool = False) -> None:
+        self.names = list(names)
+        self.fold = fold
+        self.ids = {self._key(n): i for i, n in enumerate(self.names)}
+
+    def _key(self, name: str) -> str:
+        return context_key(name) if self.fold else name
+
+    def __call__(self, name: str) -> int:
+        key = self._key(name)
         if key not in self.ids:
             self.ids[key] = len(self.names)
             self.names.append(name)
         return self.ids[key]
 
 
-def _csr(rows: list[list[int]]) -> tuple[IntArray, IntArray]:
-    ptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    ptr[1:] = np.cumsum([len(r) for r in rows])
-    flat = np.fromiter((v for r in rows for v in r), dtype=np.int32, count=int(ptr[-1]))
-    return ptr, flat
+def _append_csr(ptr: Any, ids: Any, rows: list[list[int]]) -> tuple[IntArray, IntArray]:
+    counts = np.fromiter((len(r) for r in rows), dtype=np.int32, count=len(rows))
+    new_ptr = np.concatenate([np.asarray(ptr, np.int32), int(ptr[-1]) + np.cumsum(counts)])
+    flat = np.fromiter((v for r in rows for v in r), dtype=np.int32, count=int(counts.sum()))
+    return new_ptr.astype(np.int32), np.concatenate([np.asarray(ids, np.int32), flat])
 
 
-def _phrases(words: list[str]) -> list[str]:
-    return [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)]
+def empty_columns() -> Columns:
+    zero = np.zeros(0, np.int32)
+    return Columns(
+        live=np.zeros(0, np.bool_), day=zero, lang=np.zeros(0, np.uint8),
+        context_ptr=np.zeros(1, np.int32), context_ids=zero,
+        domain_ptr=np.zeros(1, np.int32), domain_ids=zero,
+        lengths={f: np.zeros(0, np.uint16) for f in TEXT_FIELDS},
+        langs=[], contexts=[], domains=[],
+    )  # fmt: skip
 
 
-def build_columns(generation: Path) -> None:
-    """Write ``columns/`` for the complete Whoosh index in *generation*."""
-    ix = open_dir(str(generation))
-    analyzer = plain_analyzer()
-    with ix.reader() as reader:
-        total = reader.doc_count_all()
-        live = np.zeros(total, dtype=np.bool_)
-        day = np.zeros(total, dtype=np.int32)
-        lang = np.zeros(total, dtype=np.uint8)
-        contexts: list[list[int]] = [[] for _ in range(total)]
-        domains: list[list[int]] = [[] for _ in range(total)]
-        lengths = {f: np.zeros(total, dtype=np.uint16) for f in TEXT_FIELDS}
-        langs, context_names, domain_names = _Interner(), _Interner(), _Interner()
-        words: Counter[str] = Counter()
-        phrases: Counter[str] = Counter()
-        for docnum, fields in reader.iter_docs():
-            event = from_stored(fields)
-            live[docnum] = True
-            day[docnum] = (event.date - EPOCH).days
-            lang[docnum] = langs(event.lang)
-            contexts[docnum] = [context_names(c, c.casefold()) for c in event.contexts]
-            domains[docnum] = [domain_names(d) for d in event.domains]
-            for field in TEXT_FIELDS:
-                lengths[field][docnum] = min(reader.doc_field_length(docnum, field) or 0, 65535)
-            title_words = [t.text for t in analyzer(event.title) if _WORDLIKE.search(t.text)]
-            words.update(set(title_words))
-            phrases.update(set(_phrases(title_words)))
-    context_ptr, context_ids = _csr(contexts)
-    domain_ptr, domain_ids = _csr(domains)
+def extend_columns(
+    base: Columns,
+    deleted: npt.NDArray[np.int64],
+    rows: ColumnRows,
+    lengths: dict[str, npt.NDArray[np.uint16]],
+) -> Columns:
+    """*base* with *deleted* documents dropped from ``live`` and *rows* appended."""
+    langs, contexts, domains = _Names(base.langs), _Names(base.contexts, True), _Names(base.domains)
+    live = np.concatenate([np.asarray(base.live), np.ones(len(rows), np.bool_)])
+    live[deleted] = False
+    context_ptr, context_ids = _append_csr(
+        base.context_ptr, base.context_ids, [[contexts(c) for c in r] for r in rows.contexts]
+    )
+    domain_ptr, domain_ids = _append_csr(
+        base.domain_ptr, base.domain_ids, [[domains(d) for d in r] for r in rows.domains]
+    )
+    return Columns(
+        live=live,
+        day=np.concatenate([np.asarray(base.day), np.asarray(rows.day, np.int32)]),
+        lang=np.concatenate(
+            [np.asarray(base.lang), np.asarray([langs(x) for x in rows.lang], np.uint8)]
+        ),
+        context_ptr=context_ptr, context_ids=context_ids,
+        domain_ptr=domain_ptr, domain_ids=domain_ids,
+        lengths={f: np.concatenate([np.asarray(base.lengths[f]), lengths[f]]) for f in TEXT_FIELDS},
+        langs=langs.names, contexts=contexts.names, domains=domains.names,
+    )  # fmt: skip
+
+
+def save_columns(generation: Path, columns: Columns) -> None:
     folder = generation / COLUMNS
     folder.mkdir(exist_ok=True)
     arrays: dict[str, Any] = {
-        "live": live, "day": day, "lang": lang,
-        "context_ptr": context_ptr, "context_ids": context_ids,
-        "domain_ptr": domain_ptr, "domain_ids": domain_ids,
-        **{f"len_{f}": a for f, a in lengths.items()},
+        "live": columns.live, "day": columns.day, "lang": columns.lang,
+        "context_ptr": columns.context_ptr, "context_ids": columns.context_ids,
+        "domain_ptr": columns.domain_ptr, "domain_ids": columns.domain_ids,
+        **{f"len_{f}": a for f, a in columns.lengths.items()},
     }  # fmt: skip
     for name, array in arrays.items():
-        np.save(folder / f"{name}.npy", array)
-    meta = {"langs": langs.names, "contexts": context_names.names, "domains": domain_names.names}
+        np.save(folder / f"{name}.npy", np.asarray(array))
+    meta = {"langs": columns.langs, "contexts": columns.contexts, "domains": columns.domains}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+
+def save_vocab(generation: Path, base: dict[str, dict[str, int]] | None, rows: ColumnRows) -> None:
+    words = Counter(base["words"]) if base else Counter()
+    phrases = Counter(base["phrases"]) if base else Counter()
+    words.update(rows.words)
+    phrases.update(rows.phrases)
     vocab = {
         "words": dict(words.most_common()),
         "phrases": {p: n for p, n in phrases.most_common() if n >= MIN_PHRASE_COUNT},
     }
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+    (generation / COLUMNS / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
 
 
 def load_columns(generation: Path) -> Columns:

@@ -30,10 +30,10 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import text_analyzer
+from indexer.analysis import text_analyzer, to_simplified
 from indexer.event import Event
 
-SCHEMA_VERSION = 2  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 3  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 
 
@@ -57,6 +57,11 @@ def build_schema() -> Schema:
     )
 
 
+def context_key(name: str) -> str:
+    """How contexts compare: case-insensitive, Traditional = Simplified, spaces trimmed."""
+    return " ".join(to_simplified(name).casefold().split())
+
+
 def _keywords(values: tuple[str, ...] | list[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
@@ -73,7 +78,7 @@ def to_document(event: Event, daydir: str) -> dict[str, Any]:
         "summary": event.summary,
         "story": " \n".join(event.contexts),
         "outlets": " \n".join(f"{s.name} {s.domain}" for s in event.sources),
-        "context": _keywords(event.contexts),
+        "context": _keywords([context_key(c) for c in event.contexts]),
         "domain": _keywords(event.domains),
         "lang": event.lang,
         "day": event.date.isoformat(),

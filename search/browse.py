@@ -13,7 +13,7 @@ from whoosh import query as wq
 
 from indexer.columns import EPOCH
 from indexer.event import Event
-from indexer.schema import from_stored
+from indexer.schema import context_key, from_stored
 from search.engine import Docs, Snapshot
 from search.errors import BadRequest, NotFound
 
@@ -71,7 +71,7 @@ def _chronological(snapshot: Snapshot, docs: Docs) -> Docs:
 
 
 def timeline(snapshot: Snapshot, context: str, page: int = 1) -> Timeline:
-    cid = snapshot.context_index.get(context.casefold().strip())
+    cid = snapshot.context_index.get(context_key(context))
     if cid is None:
         raise NotFound(f"no story or topic named {context[:200]!r}")
     docs = snapshot.context_doc[np.asarray(snapshot.columns.context_ids) == cid]

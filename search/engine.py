@@ -28,7 +28,7 @@ from whoosh.index import open_dir
 
 from indexer import store
 from indexer.columns import EPOCH, Columns, load_columns, load_vocab
-from indexer.schema import TEXT_FIELDS
+from indexer.schema import TEXT_FIELDS, context_key
 from search.errors import IndexUnavailable
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
@@ -175,7 +175,7 @@ class Snapshot:
     @property
     def context_index(self) -> dict[str, int]:
         def make() -> dict[str, int]:
-            return {name.casefold(): i for i, name in enumerate(self.columns.contexts)}
+            return {context_key(name): i for i, name in enumerate(self.columns.contexts)}
 
         return self.derived("context_index", make)
 

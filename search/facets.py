@@ -20,10 +20,12 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.columns import EPOCH
+from indexer.schema import context_key
 from search.engine import Docs, Snapshot
 from search.params import SearchRequest
 
 FACET_LIMIT = 20  # values shown per facet (selected values always shown)
+CANDIDATES = 1000  # values ranked exactly; past this, only the top counts are sorted
 Mask = npt.NDArray[np.bool_]
 FACET_NAMES = ("context", "domain", "year", "month", "lang")
 
@@ -71,7 +73,7 @@ def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
         masks["context"] = _csr_mask(
             snapshot,
             "context",
-            [index[c.casefold()] for c in request.contexts if c.casefold() in index],
+            [index[context_key(c)] for c in request.contexts if context_key(c) in index],
         )
     if request.domains:
         wanted = [i for i, d in enumerate(cols.domains) if d in set(request.domains)]
@@ -109,8 +111,10 @@ def _values(
     order: str = "count",
 ) -> tuple[tuple[FacetValue, ...], bool]:
     nonzero = np.flatnonzero(counts)
-    if order == "count":
-        nonzero = nonzero[np.lexsort((nonzero, -counts[nonzero]))]
+    if order == "count":  # most first, ties by name (stable across index generations)
+        if len(nonzero) > CANDIDATES:
+            nonzero = nonzero[np.argpartition(-counts[nonzero], CANDIDATES)[:CANDIDATES]]
+        nonzero = np.asarray(sorted(nonzero, key=lambda i: (-counts[i], names[i])), dtype=np.int64)
     shown = list(nonzero[:limit])
     shown_names = {names[i] for i in shown}
     values = [FacetValue(names[i], int(counts[i]), names[i] in selected) for i in shown]
@@ -137,8 +141,8 @@ def compute_facets(
         names = getattr(cols, f"{kind}s")
         if kind == "context":  # selections are case-insensitive; show the index's spelling
             chosen = tuple(
-                cols.contexts[snapshot.context_index[c.casefold()]]
-                if c.casefold() in snapshot.context_index
+                cols.contexts[snapshot.context_index[context_key(c)]]
+                if context_key(c) in snapshot.context_index
                 else c
                 for c in chosen
             )

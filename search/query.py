@@ -30,7 +30,7 @@ from whoosh import query as wq
 
 from indexer.analysis import text_analyzer
 from indexer.domains import registrable_domain
-from indexer.schema import TEXT_FIELDS
+from indexer.schema import TEXT_FIELDS, context_key
 from search.errors import BadRequest, QueryTooComplex
 from search.params import MAX_QUERY_CHARS
 
@@ -148,7 +148,7 @@ def field_query(name: str, value: str) -> wq.Query | None:
     if not value:
         return None
     if name in ("context", "story"):
-        return wq.Term("context", value.casefold())
+        return wq.Term("context", context_key(value))
     if name in ("source", "domain"):
         if "." in value and " " not in value:
             domain = registrable_domain(f"http://{value.strip('/')}") or value.casefold()

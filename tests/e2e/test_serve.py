@@ -99,8 +99,11 @@ def test_reindex_while_serving_is_picked_up_without_failed_requests(tmp_path: Pa
 
 
 def test_urls_are_absolute_for_the_client_behind_a_trusted_proxy(server: Server) -> None:
-    headers = {"Host": "news.example.org", "X-Forwarded-Proto": "https",
-               "X-Forwarded-For": "203.0.113.9"}
+    headers = {
+        "Host": "news.example.org",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "203.0.113.9",
+    }
     description = httpx.get(f"{server.url}/opensearch.xml", headers=headers).text
     assert "https://news.example.org/search?q={searchTerms}" in description
     feed = httpx.get(f"{server.url}/search.atom", params={"q": "syria"}, headers=headers).text

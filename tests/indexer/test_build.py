@@ -188,3 +188,40 @@ def test_killed_run_leaves_previous_index_and_next_run_recovers(
     recovered = run(archive_copy, index_dir, workers=1)
     assert recovered.events == first.events + 40
     assert [g.name for g in store.generations(index_dir)][-1] == recovered.generation
+
+
+def test_incremental_columns_agree_with_a_full_build(archive_copy: Path, tmp_path: Path) -> None:
+    from search.params import parse_request
+    from search.service import Search
+
+    run(archive_copy, tmp_path / "inc", workers=1)
+    write_day(archive_copy)
+    shutil.rmtree(sorted(p for p in (archive_copy / "news").glob("*/*/*") if p.is_dir())[1])
+    assert run(archive_copy, tmp_path / "inc", workers=1).mode == "incremental"
+    run(archive_copy, tmp_path / "full", workers=1)
+    answers = []
+    for index in ("inc", "full"):
+        with Search(tmp_path / index) as service:
+            answers.append(
+                [
+                    service.search(parse_request([("q", q)])).to_dict()
+                    for q in ("", "bridge", "syria")
+                ]
+            )
+    for incremental, full in zip(*answers, strict=True):
+        assert incremental["total"] == full["total"]
+        assert incremental["facets"] == full["facets"]
+        assert [h["id"] for h in incremental["hits"]] == [h["id"] for h in full["hits"]]
+
+
+def test_many_incremental_runs_end_in_a_full_rebuild(
+    archive_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    monkeypatch.setattr(indexer.build, "MAX_SEGMENTS", 3)
+    modes = []
+    for n in range(4):
+        write_day(archive_copy, f"news/2013/01/{n + 1}")
+        modes.append(run(archive_copy, tmp_path / "ix", workers=1).mode)
+    assert modes == ["full", "incremental", "incremental", "full"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import run
+from indexer.schema import context_key
 from search.params import parse_request
 from search.service import Search
 
@@ -64,4 +65,6 @@ def test_zh_facets_and_suggestions_on_the_real_archive(zh_search: Search) -> Non
     result = zh_search.search(parse_request([("q", "地震")])).to_dict()
     years = next(f for f in result["facets"] if f["name"] == "year")
     assert sum(v["count"] for v in years["values"]) == result["total"] > 50
-    assert zh_search.suggest("叙利亚")[0].text.startswith("叙利亚")
+    assert context_key(zh_search.suggest("叙利亚")[0].text).startswith("叙利亚")
+    traditional = zh_search.search(parse_request([("q", 'context:"敘利亞"')])).total
+    assert traditional == zh_search.search(parse_request([("q", 'context:"叙利亚"')])).total > 10
