@@ -33,7 +33,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from indexer.analysis import text_analyzer, to_simplified
 from indexer.event import Event
 
-SCHEMA_VERSION = 3  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 4  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from indexer.analysis import text_analyzer
+from indexer.analysis import analyze as analyze_text
 from indexer.domains import registrable_domain
 from indexer.schema import TEXT_FIELDS, context_key
 from search.errors import BadRequest, QueryTooComplex
@@ -45,7 +45,6 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
-_ANALYZER = text_analyzer()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +66,8 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
 
 
 def analyze(text: str) -> list[tuple[str, int]]:
-    """(term, position) pairs of *text* as the index analyzed it."""
-    return [(t.text, t.pos) for t in _ANALYZER(text, positions=True, mode="query")]
+    """(term, position) pairs of *text* as the index analyzed it (stop words dropped)."""
+    return [(t.text, t.pos) for t in analyze_text(text) if not t.stopped]
 
 
 def _any_field(term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query:

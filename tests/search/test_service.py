@@ -270,3 +270,22 @@ def test_concurrent_searches_agree(search: Search) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Children cry at the border", "cry"),
+        ("Two skies over the city", "sky"),
+        ("A dying river", "die"),
+        ("Leopoldo López is arrested", "lopez arrests"),
+        ("以色列當局拆除聖殿山入口", "圣殿山"),
+        ("The US and the UK agree", "us"),
+    ],
+)
+def test_highlight_marks_every_word_that_matched(text: str, query: str) -> None:
+    from search.highlight import highlight_title
+    from search.query import build_query, text_terms
+
+    marked = highlight_title(text, text_terms(build_query(query).query))
+    assert "<mark>" in marked
