@@ -113,11 +113,15 @@ def segment_lengths(reader: Any) -> dict[str, npt.NDArray[np.uint16]]:
     }
 
 
-def _worker(
-    generation: str, days: list[DayFiles], known: set[str], counter: Any, results: Any
-) -> None:
-    """Child process: index a share of the days into one new segment."""
+def _worker(generation: str, days: list[DayFiles], counter: Any, results: Any, inbox: Any) -> None:
+    """Child process: index a share of the days into one new segment.
+
+    First it reports the story headings its share mentions and waits for the union
+    over all shares (ungluing headings needs the whole archive's), then it indexes.
+    """
     try:
+        results.put(("headings", None, set().union(*map(day_headings, days))))
+        known = inbox.recv()
         ix = open_dir(generation)
         writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=256)
 
@@ -169,12 +173,11 @@ def _concat_lengths(
     }
 
 
-def _full_build(
-    generation: Path, days: list[DayFiles], known: set[str], workers: int, tick: Progress
-) -> Written:
+def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Progress) -> Written:
     schema = build_schema()
     ix = create_in(generation, schema)
     if workers <= 1 or len(days) < PARALLEL_MIN_DAYS:
+        known = _known_headings({}, (day_headings(d) for d in days))
         writer = ix.writer(limitmb=256, compound=False)
         entries, rows = _index_days(writer, days, known, tick)
         writer.commit(merge=False)
@@ -189,23 +192,31 @@ def _full_build(
     ctx = mp.get_context("forkserver")
     counter, results = ctx.Value("q", 0), ctx.Queue()
     shares = _balanced_shares(days, workers)
+    pipes = [ctx.Pipe(duplex=False) for _ in shares]
     procs = [
-        ctx.Process(target=_worker, args=(str(generation), share, known, counter, results))
-        for share in shares
+        ctx.Process(target=_worker, args=(str(generation), share, counter, results, inbox))
+        for share, (inbox, _) in zip(shares, pipes, strict=True)
     ]
     for proc in procs:
         proc.start()
     segments, all_rows, all_lengths, entries, seen = [], ColumnRows(), [], {}, 0
+    union: set[str] = set()
     try:
-        for _ in procs:
+        for message in range(2 * len(procs)):
             while True:
                 try:
                     status, segment, payload = results.get(timeout=0.2)
                     break
                 except queue.Empty:  # keep the progress bar moving
                     seen = _poll(counter, seen, tick, procs)
-            if status != "ok":
+            if status == "error":
                 raise IndexerError(f"indexing worker failed: {payload}")
+            if status == "headings":
+                union |= payload
+                if message == len(procs) - 1:  # every share reported: send the union
+                    for _, outbox in pipes:
+                        outbox.send(union)
+                continue
             share_entries, rows, lengths = payload
             if segment is not None:  # segment order in the TOC is docnum order
                 segments.append(segment)
@@ -349,8 +360,7 @@ def run(
         generation = store.new_generation(index_dir)
         try:
             if mode == "full":
-                known = _known_headings({}, (day_headings(d) for d in todo))
-                written = _full_build(generation, todo, known, workers, tick)
+                written = _full_build(generation, todo, workers, tick)
                 days_state: dict[str, dict[str, Any]] = {}
                 save_columns(
                     generation,
