@@ -22,6 +22,7 @@ archive, the index, the output table (``OUT/build-<archive name>.md``).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -45,8 +46,29 @@ LABELS = {
 }
 
 
+# Steps of indexer.build timed in the parent process of a run (those that exist are wrapped;
+# work done inside worker processes is part of the step that waits for them).
+STEPS = (
+    ("build", "scan", "scan"),
+    ("build", "day_headings", "heading pre-pass (in the parent)"),
+    ("build", "_full_build", "parse + index (segments, workers)"),
+    ("build", "build_columns", "columns + vocab"),
+    ("build", "save_columns", "columns + vocab"),
+    ("store", "publish", "fsync + publish"),
+)
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers shared by parent and phases.
+
+
+def code_version() -> str:
+    """A short hash of indexer/ and search/ sources: shows when the library changed between
+    phases (it is edited by others while benchmarks run)."""
+    digest = hashlib.blake2b(digest_size=5)
+    for path in sorted([*ROOT.glob("indexer/*.py"), *ROOT.glob("search/*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def disk_usage(path: Path) -> int:
@@ -89,21 +111,32 @@ def _stop_forkserver() -> None:
 
 
 class Timer:
-    """Wraps module functions to add up the time spent in each (for the build breakdown)."""
+    """Wraps module functions to add up the time spent in each (for the build breakdown).
+
+    A wrapped call made inside another is booked as "label (within outer)" and is not part
+    of ``top_level``, so that top-level steps add up to at most the run's time."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.top_level: set[str] = set()
+        self._active: list[str] = []
 
     def wrap(self, module: Any, name: str, label: str) -> None:
-        original: Callable[..., Any] = getattr(module, name)
+        original: Callable[..., Any] | None = getattr(module, name, None)
+        if original is None:  # indexer.build changes; time what exists
+            return
 
         def timed(*args: Any, **kwargs: Any) -> Any:
+            key = f"{label} (within {self._active[0]})" if self._active else label
+            if not self._active:
+                self.top_level.add(key)
+            self._active.append(label)
             started = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
-                elapsed = time.perf_counter() - started
-                self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
+                self._active.pop()
+                self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - started
 
         setattr(module, name, timed)
 
@@ -148,11 +181,8 @@ def phase_run(archive: Path, index: Path, workers: int, full: bool) -> dict[str,
     from indexer import store
 
     timer = Timer()
-    timer.wrap(build, "scan", "scan")
-    timer.wrap(build, "day_headings", "heading pre-pass")
-    timer.wrap(build, "_full_build", "parse + index (segments)")
-    timer.wrap(build, "build_columns", "columns + vocab")
-    timer.wrap(store, "publish", "fsync + publish")
+    for module, name, label in STEPS:
+        timer.wrap(build if module == "build" else store, name, label)
     started = time.perf_counter()
     report = build.run(archive, index, full=full, workers=workers)
     seconds = time.perf_counter() - started
@@ -170,11 +200,13 @@ def phase_run(archive: Path, index: Path, workers: int, full: bool) -> dict[str,
         "columns_bytes": disk_usage(generation / "columns"),
         "generation": str(generation),
         "breakdown": timer.seconds,
+        "top_level": sorted(timer.top_level),
     }
 
 
 def run_phase(args: argparse.Namespace) -> int:
     archive, index = Path(args.archive), Path(args.index)
+    version = code_version()
     if args.phase == "baseline":
         result = phase_baseline(archive, Path(args.out))
     else:
@@ -183,6 +215,7 @@ def run_phase(args: argparse.Namespace) -> int:
         result = phase_run(archive, index, workers, full)
     result["rss_self_mb"], result["rss_children_mb"] = peak_rss_mb()
     result["cpu_seconds"] = cpu_seconds()
+    result["code"] = version if version == code_version() else f"{version}->{code_version()}"
     print(json.dumps(result))
     return 0
 
@@ -299,7 +332,11 @@ def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any
         "| step | " + " | ".join(p for p in ("full", "single") if p in results) + " |",
         "| --- | " + " | ".join("---:" for p in ("full", "single") if p in results) + " |",
     ]
-    steps = list(full["breakdown"])
+    steps = list(
+        dict.fromkeys(
+            k for p in ("full", "single") if p in results for k in results[p]["breakdown"]
+        )
+    )
     for step in steps:
         cells = [
             f"{results[p]['breakdown'].get(step, 0.0):.2f}"
@@ -310,9 +347,15 @@ def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any
     cells = []
     for p in ("full", "single"):
         if p in results:
-            rest = results[p]["seconds"] - sum(results[p]["breakdown"].values())
+            timed = results[p]["breakdown"]
+            rest = results[p]["seconds"] - sum(timed[k] for k in results[p]["top_level"])
             cells.append(f"{rest:.2f}")
-    lines.append("| other (lock, prune, manifest) | " + " | ".join(cells) + " |")
+    lines.append("| other (lock, prune, manifest, ...) | " + " | ".join(cells) + " |")
+    versions = ", ".join(f"{p} {results[p]['code']}" for p in PHASES if p in results)
+    lines += [
+        "",
+        f"Library code (hash of indexer/ and search/ sources) per phase: {versions}.",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bench.build import code_version
 from bench.queries import Params, queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -526,6 +527,7 @@ def run_bench(args: argparse.Namespace) -> str:
     from search.service import Search
 
     kind: str = args.kind
+    version = code_version()
     query_set = queries(kind)
     index = args.index.resolve()
     service = Search(index)
@@ -641,7 +643,10 @@ def run_bench(args: argparse.Namespace) -> str:
     probes = [spawn_probe(index, first_q) for _ in range(args.repeat)]
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if code_version() != version:
+        version = f"{version}, changed to {code_version()} during the run"
     return render(
+        version=version,
         kind=kind,
         args=args,
         snapshot=snapshot,
@@ -791,7 +796,11 @@ def render(**k: Any) -> str:
     ):
         values = [p[key] for p in probes]
         lines.append(f"| {title} | {_ms(statistics.median(values))} | {_ms(max(values))} |")
-    lines += ["", f"Peak RSS of this benchmark process: {k['rss']:,.0f} MB."]
+    lines += [
+        "",
+        f"Peak RSS of this benchmark process: {k['rss']:,.0f} MB. Library code (hash of "
+        f"indexer/ and search/ sources): {k['version']}.",
+    ]
     return "\n".join(lines) + "\n"
 
 

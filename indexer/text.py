@@ -18,12 +18,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean(text: str) -> str:
     """Decode HTML entities (twice-encoded too), drop wiki italics and collapse spaces."""
-    text = html.unescape(html.unescape(text))
-    text = _CONTROL.sub("", text)
-    text = _WIKI_ITALIC.sub(r"\1", text)
-    text = _VARIANTS.sub(_pick_variant, text)
-    text = _WIKI_REF.sub("", text)
-    text = _TIMESTAMP_TAIL.sub("", text)
+    # Each step runs only when its marker is present: this is called for every line.
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if not text.isprintable():
+        text = _CONTROL.sub("", text)
+    if "''" in text:
+        text = _WIKI_ITALIC.sub(r"\1", text)
+    if "-{" in text:
+        text = _VARIANTS.sub(_pick_variant, text)
+    if "[http" in text:
+        text = _WIKI_REF.sub("", text)
+    if "+" in text:
+        text = _TIMESTAMP_TAIL.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -41,9 +48,12 @@ def _pick_variant(match: re.Match[str]) -> str:
     return next(iter(options.values()))
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def fold_key(text: str) -> str:
     """A comparison key for "the same text": case, spacing and punctuation ignored."""
-    return "".join(ch for ch in clean(text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", clean(text).casefold())
 
 
 def has_cjk(text: str) -> bool:

@@ -225,3 +225,17 @@ def test_many_incremental_runs_end_in_a_full_rebuild(
         write_day(archive_copy, f"news/2013/01/{n + 1}")
         modes.append(run(archive_copy, tmp_path / "ix", workers=1).mode)
     assert modes == ["full", "incremental", "incremental", "full"]
+
+
+def test_field_lengths_read_in_bulk_match_whoosh_per_document(tmp_path: Path) -> None:
+    import numpy as np
+
+    from indexer.build import segment_lengths, slow_segment_lengths
+
+    run(EXAMPLE_ARCHIVE, tmp_path / "ix", workers=1)
+    generation = store.current_generation(tmp_path / "ix")
+    with open_dir(str(generation)).reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            fast, slow = segment_lengths(leaf), slow_segment_lengths(leaf)
+            assert all(np.array_equal(fast[f], slow[f]) for f in fast)
+            assert all(fast[f].any() for f in ("title", "summary"))
