@@ -50,6 +50,8 @@ from indexer.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, new_codec,
 FULL_REBUILD_SHARE = 0.5  # past this share of changed days, rebuilding is cheaper
 MAX_SEGMENTS = 16  # incremental runs append a segment each; past this, rebuild in full
 MAX_DELETED_SHARE = 0.25  # ... or when this share of documents are replaced ones
+LAST_WORD_SECONDS = 30.0
+WRITER_MB = 256  # postings buffered per writer before Whoosh spills sorted runs to disk
 PARALLEL_MIN_DAYS = 64  # below this, starting processes costs more than it saves
 Progress = Callable[[int], None]
 
@@ -137,17 +139,21 @@ def slow_segment_lengths(reader: Any) -> dict[str, npt.NDArray[np.uint16]]:
     }
 
 
-def _worker(generation: str, days: list[DayFiles], counter: Any, results: Any, inbox: Any) -> None:
+def _worker(
+    part: str, days: list[DayFiles], counter: Any, results: Any, inbox: Any, limitmb: float
+) -> None:
     """Child process: index a share of the days into one new segment.
 
     First it reports the story headings its share mentions and waits for the union
-    over all shares (ungluing headings needs the whole archive's), then it indexes.
+    over all shares (ungluing headings needs the whole archive's), then it indexes
+    into its own directory *part* (Whoosh writers of one directory share their
+    temporary files), whose segment files the parent then moves into the generation.
     """
     try:
         results.put(("headings", None, set().union(*map(day_headings, days))))
         known = inbox.recv()
-        ix = open_dir(generation)
-        writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=256, codec=new_codec())
+        ix = open_dir(part)
+        writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=limitmb, codec=new_codec())
 
         def tick(n: int) -> None:
             with counter.get_lock():
@@ -202,24 +208,23 @@ def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Prog
     ix = create_in(generation, schema)
     if workers <= 1 or len(days) < PARALLEL_MIN_DAYS:
         known = _known_headings({}, (day_headings(d) for d in days))
-        writer = ix.writer(limitmb=256, compound=False, codec=new_codec())
+        writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=new_codec())
         entries, rows = _index_days(writer, days, known, tick)
         writer.commit(merge=False)
         with open_dir(str(generation)).reader() as reader:
-            leaves = (
-                [leaf for leaf, _ in reader.leaf_readers()]
-                if reader.is_atomic() is False
-                else [reader]
-            )
-            lengths = _concat_lengths([segment_lengths(leaf) for leaf in leaves])
+            lengths = _concat_lengths([segment_lengths(r) for r, _ in reader.leaf_readers()])
         return Written(entries, rows, lengths)
     ctx = mp.get_context("forkserver")
     counter, results = ctx.Value("q", 0), ctx.Queue()
     shares = _balanced_shares(days, workers)
+    parts = [generation / f"part-{n}" for n in range(len(shares))]
+    for part in parts:
+        part.mkdir()
+        create_in(str(part), schema)
     pipes = [ctx.Pipe(duplex=False) for _ in shares]
     procs = [
-        ctx.Process(target=_worker, args=(str(generation), share, counter, results, inbox))
-        for share, (inbox, _) in zip(shares, pipes, strict=True)
+        ctx.Process(target=_worker, args=(str(part), share, counter, results, inbox, WRITER_MB))
+        for part, share, (inbox, _) in zip(parts, shares, pipes, strict=True)
     ]
     for proc in procs:
         proc.start()
@@ -232,7 +237,10 @@ def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Prog
                     status, segment, payload = results.get(timeout=0.2)
                     break
                 except queue.Empty:  # keep the progress bar moving
-                    seen = _poll(counter, seen, tick, procs)
+                    seen = _poll(counter, seen, tick)
+                    if not any(proc.is_alive() for proc in procs):
+                        status, segment, payload = _last_word(results)
+                        break
             if status == "error":
                 raise IndexerError(f"indexing worker failed: {payload}")
             if status == "headings":
@@ -252,18 +260,34 @@ def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Prog
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.kill()
-    _poll(counter, seen, tick, [])
+    _poll(counter, seen, tick)
+    for part in parts:
+        _move_segment_files(part, generation)
     TOC(schema, segments, 1).write(ix.storage, ix.indexname)
     return Written(entries, all_rows, _concat_lengths(all_lengths))
 
 
-def _poll(counter: Any, seen: int, tick: Progress, procs: list[Any]) -> int:
+def _move_segment_files(part: Path, generation: Path) -> None:
+    """Segment files have unique names: move them beside the generation's TOC."""
+    for entry in part.iterdir():
+        if entry.is_file() and not entry.name.endswith(".toc") and "LOCK" not in entry.name:
+            entry.replace(generation / entry.name)
+    shutil.rmtree(part)
+
+
+def _poll(counter: Any, seen: int, tick: Progress) -> int:
     value = int(counter.value)
     if value > seen:
         tick(value - seen)
-    if procs and not any(p.is_alive() for p in procs):
-        raise IndexerError("indexing workers exited without reporting")
     return value
+
+
+def _last_word(results: Any) -> Any:
+    """The workers have exited: what they sent may still be on its way through the pipe."""
+    try:
+        return results.get(timeout=LAST_WORD_SECONDS)
+    except queue.Empty:
+        raise IndexerError("indexing workers exited without reporting") from None
 
 
 def _incremental(
@@ -285,7 +309,7 @@ def _incremental(
             for d in reader.postings("daydir", key).all_ids()
         ]
         start = reader.doc_count_all()
-    writer = ix.writer(limitmb=256, compound=False, codec=new_codec())
+    writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=new_codec())
     for key in [*deleted, *(d.key for d in changed)]:
         writer.delete_by_term("daydir", key)
     entries, rows = _index_days(writer, changed, known, tick)

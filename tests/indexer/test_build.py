@@ -50,7 +50,12 @@ def test_first_run_builds_every_event_of_the_example_archive(tmp_path: Path) -> 
     assert report.listing_only >= 1 and report.duplicates >= 1
 
 
-def test_parallel_build_gives_the_same_events_as_one_process(tmp_path: Path) -> None:
+def test_parallel_build_gives_the_same_events_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    monkeypatch.setattr(indexer.build, "WRITER_MB", 0.02)  # both workers spill runs to disk
     archive = tmp_path / "archive"
     shutil.copytree(EXAMPLE_ARCHIVE, archive)
     for n in range(70):  # enough day folders for the parallel path
