@@ -28,15 +28,28 @@ def _params(request: Request) -> list[tuple[str, str]]:
     return items
 
 
-def _opensearch(parent: ET.Element, result: dict[str, Any]) -> None:
-    def add(tag: str, text: str | None = None, **attrs: str) -> None:
-        element = ET.SubElement(parent, f"{{{OPENSEARCH_NS}}}{tag}", attrs)
-        element.text = text
+def _add(
+    parent: ET.Element, tag: str, text: str | None = None, ns: str = "", **attrs: str
+) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ns}}}{tag}" if ns else tag, attrs)
+    element.text = text
+    return element
 
-    add("totalResults", str(result["total"]))
-    add("startIndex", str((result["page"] - 1) * result["per_page"] + 1))
-    add("itemsPerPage", str(result["per_page"]))
-    add("Query", role="request", searchTerms=result["query"], startPage=str(result["page"]))
+
+def _opensearch(parent: ET.Element, result: dict[str, Any]) -> None:
+    ns = OPENSEARCH_NS
+    _add(parent, "totalResults", str(result["total"]), ns)
+    _add(parent, "startIndex", str((result["page"] - 1) * result["per_page"] + 1), ns)
+    _add(parent, "itemsPerPage", str(result["per_page"]), ns)
+    _add(
+        parent,
+        "Query",
+        None,
+        ns,
+        role="request",
+        searchTerms=result["query"],
+        startPage=str(result["page"]),
+    )
 
 
 def _event_url(base: str, event_id: str) -> str:
@@ -49,9 +62,7 @@ def atom(result: dict[str, Any], base: str, self_url: str, site: str) -> bytes:
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
-        element.text = text
-        return element
+        return _add(parent, tag, text, ATOM_NS, **attrs)
 
     sub(feed, "title", f"{site}: {result['query'] or 'all events'}")
     sub(feed, "id", self_url)
@@ -85,27 +96,22 @@ def rss(result: dict[str, Any], base: str, self_url: str, site: str) -> bytes:
     root = ET.Element("rss", version="2.0")
     channel = ET.SubElement(root, "channel")
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, tag, attrs)
-        element.text = text
-        return element
-
-    sub(channel, "title", f"{site}: {result['query'] or 'all events'}")
-    sub(channel, "link", self_url.replace("/search.rss", "/search"))
-    sub(channel, "description", f"Events matching {result['query']!r}")
+    _add(channel, "title", f"{site}: {result['query'] or 'all events'}")
+    _add(channel, "link", self_url.replace("/search.rss", "/search"))
+    _add(channel, "description", f"Events matching {result['query']!r}")
     ET.SubElement(channel, f"{{{ATOM_NS}}}link", rel="self", href=self_url, type=RSS_TYPE)
     _opensearch(channel, result)
     for hit in result["hits"]:
-        item = sub(channel, "item")
+        item = _add(channel, "item")
         url = _event_url(base, hit["id"])
-        sub(item, "title", hit["title"])
-        sub(item, "link", url)
-        sub(item, "guid", url, isPermaLink="true")
+        _add(item, "title", hit["title"])
+        _add(item, "link", url)
+        _add(item, "guid", url, isPermaLink="true")
         day = dt.date.fromisoformat(hit["date"])
-        sub(item, "pubDate", f"{day:%a, %d %b %Y} 00:00:00 +0000")
-        sub(item, "description", hit["summary"] or hit["title"])
+        _add(item, "pubDate", f"{day:%a, %d %b %Y} 00:00:00 +0000")
+        _add(item, "description", hit["summary"] or hit["title"])
         for context in hit["contexts"]:
-            sub(item, "category", context)
+            _add(item, "category", context)
     return xml_bytes(root)
 
 
