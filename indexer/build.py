@@ -160,6 +160,7 @@ def _worker(
                 counter.value += n
 
         entries, rows = _index_days(writer, days, known, tick)
+        rows.prune()
         segment = writer._finalize_segment() if writer._added else None
         if segment is None:
             writer._close_segment()

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.support.charset import accent_map
 
+from indexer.analysis import STOP
 from indexer.event import Event
 from indexer.schema import TEXT_FIELDS, context_key
 
@@ -51,7 +52,13 @@ def title_words(title: str) -> list[str]:
 
 
 def _phrases(words: list[str]) -> list[str]:
-    return [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)]
+    """2- and 3-word title phrases that neither start nor end with a stop word."""
+    return [
+        " ".join(words[i : i + n])
+        for n in (2, 3)
+        for i in range(len(words) - n + 1)
+        if words[i] not in STOP and words[i + n - 1] not in STOP
+    ]
 
 
 @dataclass(slots=True)
@@ -73,6 +80,11 @@ class ColumnRows:
         words = title_words(event.title)
         self.words.update(set(words))
         self.phrases.update(set(_phrases(words)))
+
+    def prune(self) -> None:
+        """Drop phrases seen once (most of them): they cannot become suggestions unless
+        they recur, and a full build's counters would otherwise take gigabytes."""
+        self.phrases = Counter({p: n for p, n in self.phrases.items() if n > 1})
 
     def extend(self, other: ColumnRows) -> None:
         self.day += other.day
