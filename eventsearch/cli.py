@@ -8,16 +8,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsearch.settings import Settings
 from indexer import store
-from indexer.build import Progress, Report, run
 from indexer.errors import IndexerError
 from search.errors import SearchError
 from search.params import SORTS, parse_request
-from search.results import SearchResult
-from search.service import Search
+
+if TYPE_CHECKING:  # the heavy modules are imported by the commands that need them, so
+    # that `serve`'s supervising process stays small (its workers import them anyway)
+    from indexer.build import Progress, Report
+    from search.results import SearchResult
 
 EXIT_USAGE = 2
 KEEP_ALIVE_SECONDS = 5  # idle keep-alive connections are closed after this
@@ -55,6 +57,8 @@ def _print_summary(report: Report) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.build import run
+
     report = run(
         Path(args.archive),
         Path(args.index),
@@ -89,6 +93,8 @@ def _print_results(result: SearchResult) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from search.service import Search
+
     params = [
         ("q", args.query),
         ("per_page", str(args.limit)),
@@ -131,15 +137,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         forwarded_allow_ips=args.forwarded_allow_ips,
     )
-    if store.current_generation(settings.index) is None:
-        print(f"No index at {settings.index}: indexing {settings.archive} first.", file=sys.stderr)
+    if store.needs_rebuild(settings.index):
+        from indexer.build import run
+
+        print(
+            f"No current index at {settings.index}: indexing {settings.archive} first.",
+            file=sys.stderr,
+        )
         report = run(settings.archive, settings.index, progress=_progress_bar(sys.stderr.isatty()))
         _print_summary(report)
     os.environ.update(settings.environ())  # worker processes read settings from here
-    with Search(settings.index) as service:
-        stats = service.stats()
+    generation = store.current_generation(settings.index)
+    assert generation is not None
+    events = sum(day["events"] for day in store.read_manifest(generation)["days"].values())
     print(
-        f"eventsearch: serving {settings.index} ({stats['generation']}, {stats['events']:,} "
+        f"eventsearch: serving {settings.index} ({generation.name}, {events:,} "
         f"events) at http://{settings.host}:{settings.port}/ with {settings.workers} "
         f"worker{'s' if settings.workers > 1 else ''}",
         flush=True,
@@ -158,6 +170,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
         timeout_graceful_shutdown=5,
+        http="web.server:NoDelayHttpProtocol",
     )
     return 0
 

@@ -47,6 +47,14 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if _GEN.match(name) and (path / MANIFEST).is_file() else None
 
 
+def needs_rebuild(index_dir: Path) -> bool:
+    """True when there is no index, or it was built by an incompatible eventsearch."""
+    from indexer.schema import SCHEMA_VERSION
+
+    generation = current_generation(index_dir)
+    return generation is None or read_manifest(generation).get("schema") != SCHEMA_VERSION
+
+
 def generations(index_dir: Path) -> list[Path]:
     found = [p for p in index_dir.iterdir() if _GEN.match(p.name)] if index_dir.is_dir() else []
     return sorted(found, key=lambda p: p.name)

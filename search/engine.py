@@ -322,6 +322,11 @@ class IndexHandle:
                     f"no index at {self.index_dir}; run `eventsearch index` first"
                 )
             if self._snapshot is None or self._snapshot.name != generation.name:
+                if store.needs_rebuild(self.index_dir):
+                    raise IndexUnavailable(
+                        f"the index at {self.index_dir} was built by another version of "
+                        "eventsearch; run `eventsearch index` again"
+                    )
                 try:
                     fresh = Snapshot(generation)
                 except FileNotFoundError:

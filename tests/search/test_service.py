@@ -289,3 +289,18 @@ def test_highlight_marks_every_word_that_matched(text: str, query: str) -> None:
 
     marked = highlight_title(text, text_terms(build_query(query).query))
     assert "<mark>" in marked
+
+
+def test_index_from_another_version_is_unavailable_not_a_crash(tmp_path: Path) -> None:
+    from indexer import store
+    from search.errors import IndexUnavailable
+
+    run(EXAMPLE_ARCHIVE, tmp_path / "ix", workers=1)
+    generation = store.current_generation(tmp_path / "ix")
+    assert generation is not None
+    manifest = store.read_manifest(generation)
+    store.write_manifest(generation, {**manifest, "schema": -1})
+    assert store.needs_rebuild(tmp_path / "ix")
+    with Search(tmp_path / "ix") as service, pytest.raises(IndexUnavailable, match="again"):
+        service.search(parse_request([("q", "x")]))
+    assert run(EXAMPLE_ARCHIVE, tmp_path / "ix", workers=1).mode == "full"
