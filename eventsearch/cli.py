@@ -149,7 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.update(settings.environ())  # worker processes read settings from here
     generation = store.current_generation(settings.index)
     assert generation is not None
-    events = sum(day["events"] for day in store.read_manifest(generation)["days"].values())
+    events = store.read_summary(generation).get("events", 0)
     print(
         f"eventsearch: serving {settings.index} ({generation.name}, {events:,} "
         f"events) at http://{settings.host}:{settings.port}/ with {settings.workers} "

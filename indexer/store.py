@@ -28,7 +28,8 @@ from typing import Any
 from indexer.errors import IndexLocked
 
 CURRENT = "CURRENT"
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"  # per-day state for incremental runs (megabytes at 200k events)
+SUMMARY = "summary.json"  # the few numbers readers need: schema version, event count
 KEEP_GENERATIONS = 2
 _GEN = re.compile(r"^gen-(\d{6,})$")
 
@@ -52,7 +53,20 @@ def needs_rebuild(index_dir: Path) -> bool:
     from indexer.schema import SCHEMA_VERSION
 
     generation = current_generation(index_dir)
-    return generation is None or read_manifest(generation).get("schema") != SCHEMA_VERSION
+    return generation is None or read_summary(generation).get("schema") != SCHEMA_VERSION
+
+
+def read_summary(generation: Path) -> dict[str, Any]:
+    """Schema version and counts of a generation, without reading the whole manifest."""
+    try:
+        data: dict[str, Any] = json.loads((generation / SUMMARY).read_text("utf-8"))
+    except FileNotFoundError:  # written before summaries existed: derive it once
+        manifest = read_manifest(generation)
+        return {
+            "schema": manifest.get("schema"),
+            "events": sum(d["events"] for d in manifest.get("days", {}).values()),
+        }
+    return data
 
 
 def generations(index_dir: Path) -> list[Path]:
@@ -77,6 +91,12 @@ def write_manifest(generation: Path, manifest: dict[str, Any]) -> None:
     (generation / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), "utf-8"
     )
+    summary = {
+        "schema": manifest.get("schema"),
+        "events": sum(day["events"] for day in manifest.get("days", {}).values()),
+        "created": manifest.get("created"),
+    }
+    (generation / SUMMARY).write_text(json.dumps(summary), "utf-8")
 
 
 def link_copy(source: Path, target: Path) -> None:

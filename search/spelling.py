@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 MIN_WORD = 3
 
 
-def _words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
+def spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
     def make() -> tuple[list[str], list[int]]:
         items = list(snapshot.vocab["words"].items())
         return [w for w, _ in items], [n for _, n in items]
@@ -25,7 +25,7 @@ def _words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
 
 def close_words(snapshot: Snapshot, word: str, maxdist: int, limit: int = 10) -> list[str]:
     """Vocabulary words within *maxdist* edits of *word*, most frequent first."""
-    words, counts = _words(snapshot)
+    words, counts = spelling_words(snapshot)
     found = process.extract(
         word.casefold(), words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=limit * 5
     )
@@ -41,7 +41,7 @@ def correct_word(snapshot: Snapshot, word: str) -> str | None:
     if lowered in snapshot.vocab["words"]:
         return None
     maxdist = 1 if len(lowered) <= 4 else 2
-    words, counts = _words(snapshot)
+    words, counts = spelling_words(snapshot)
     found = process.extract(
         lowered, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=20
     )

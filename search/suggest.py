@@ -97,6 +97,9 @@ def build_suggester(snapshot: Snapshot) -> Suggester:
     return Suggester(entries)
 
 
+def suggester(snapshot: Snapshot) -> Suggester:
+    return snapshot.derived("suggester", lambda: build_suggester(snapshot))
+
+
 def suggest(snapshot: Snapshot, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-    suggester: Suggester = snapshot.derived("suggester", lambda: build_suggester(snapshot))
-    return suggester.suggest(prefix, limit)
+    return suggester(snapshot).suggest(prefix, limit)
