@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import platform
 import resource
@@ -225,6 +226,7 @@ def run_phase(args: argparse.Namespace) -> int:
 
 
 def spawn_phase(phase: str, args: argparse.Namespace, index: Path) -> dict[str, Any]:
+    """Run one phase in a fresh process; a failure is recorded (with its error), not raised."""
     command = [
         sys.executable,
         "-m",
@@ -244,12 +246,19 @@ def spawn_phase(phase: str, args: argparse.Namespace, index: Path) -> dict[str, 
     wall = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - wall
+    load = [load_before, os.getloadavg()[0]]
     if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"phase {phase} failed with exit code {done.returncode}")
+        log = Path(args.out) / f"build-{args.name}-{phase}.stderr"
+        log.write_text(done.stderr, "utf-8")
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        error = lines[-1] if lines else f"exit code {done.returncode}"
+        print(
+            f"[bench.build] {phase}: FAILED after {wall:.1f}s: {error} (see {log})", file=sys.stderr
+        )
+        return {"failed": error, "wall": wall, "load": load, "stderr": str(log)}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = wall
-    result["load"] = [load_before, os.getloadavg()[0]]
+    result["load"] = load
     print(
         f"[bench.build] {phase}: {result['seconds']:.1f}s ({wall:.1f}s with start-up)",
         file=sys.stderr,
@@ -288,10 +297,17 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:,.1f}"
 
 
+def _ok(results: dict[str, dict[str, Any]], phase: str) -> bool:
+    return phase in results and "failed" not in results[phase]
+
+
 def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> str:
-    base, full = results["baseline"], results["full"]
+    built = [p for p in ("full", "single") if _ok(results, p)]
+    base = results["baseline"] if _ok(results, "baseline") else None
+    ref = results[built[0]] if built else base
+    size_note = f"{ref['events']:,} events, {ref['days']:,} days" if ref else "no phase succeeded"
     lines = [
-        f"## Build benchmark: `{name}` ({full['events']:,} events, {full['days']:,} days)",
+        f"## Build benchmark: `{name}` ({size_note})",
         "",
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, workers={args.workers}; each phase in a fresh process; "
@@ -307,56 +323,63 @@ def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any
         if phase not in results:
             continue
         r = results[phase]
+        load = f"{r['load'][0]:.2f} / {r['load'][1]:.2f}"
+        if "failed" in r:
+            lines.append(
+                f"| {LABELS[phase]} | - | FAILED after {r['wall']:.0f} s | - | - | - | - | "
+                f"`{_cell(r['failed'])}` | {load} |"
+            )
+            continue
         rate = f"{r['events'] / r['seconds']:,.0f}" if r["seconds"] > 0 else "-"
         if phase == "baseline":
             ratio = "1.00x (reference)"
         elif phase == "rerun":
-            ratio = f"{100 * r['seconds'] / full['seconds']:.2f}% of full (mode: {r['mode']})"
+            of = results[built[0]]["seconds"] if built else math.nan
+            what = LABELS[built[0]] if built else "full build"
+            ratio = f"{100 * r['seconds'] / of:.2f}% of {what} (mode: {r['mode']})"
         else:
-            ratio = f"{base['seconds'] / r['seconds']:.2f}x speedup vs baseline"
+            ratio = f"{base['seconds'] / r['seconds']:.2f}x speedup vs baseline" if base else "-"
         size = _mb(r["bytes"]) if phase != "rerun" else "(same)"
         lines.append(
             f"| {LABELS[phase]} | {r['events']:,} | {r['seconds']:.2f} | {rate} | "
             f"{r['cpu_seconds']:.1f} | {size} | "
-            f"{r['rss_self_mb']:,.0f} / {r['rss_children_mb']:,.0f} | {ratio} | "
-            f"{r['load'][0]:.2f} / {r['load'][1]:.2f} |"
+            f"{r['rss_self_mb']:,.0f} / {r['rss_children_mb']:,.0f} | {ratio} | {load} |"
         )
-    lines += [
-        "",
-        f"Index size: eventsearch {_mb(full['bytes'])} MB (of which columns/ + vocab "
-        f"{_mb(full['columns_bytes'])} MB) vs plain Whoosh {_mb(base['bytes'])} MB "
-        f"({full['bytes'] / max(base['bytes'], 1):.2f}x).",
-        "",
-        "Where the eventsearch full build spent its time (seconds, wall clock in the parent):",
-        "",
-        "| step | " + " | ".join(p for p in ("full", "single") if p in results) + " |",
-        "| --- | " + " | ".join("---:" for p in ("full", "single") if p in results) + " |",
-    ]
-    steps = list(
-        dict.fromkeys(
-            k for p in ("full", "single") if p in results for k in results[p]["breakdown"]
-        )
-    )
-    for step in steps:
-        cells = [
-            f"{results[p]['breakdown'].get(step, 0.0):.2f}"
-            for p in ("full", "single")
-            if p in results
+    if built and base:
+        full = results[built[0]]
+        lines += [
+            "",
+            f"Index size: eventsearch {_mb(full['bytes'])} MB (of which columns/ + vocab "
+            f"{_mb(full['columns_bytes'])} MB) vs plain Whoosh {_mb(base['bytes'])} MB "
+            f"({full['bytes'] / max(base['bytes'], 1):.2f}x).",
         ]
-        lines.append(f"| {step} | " + " | ".join(cells) + " |")
-    cells = []
-    for p in ("full", "single"):
-        if p in results:
+    if built:
+        lines += [
+            "",
+            "Where the eventsearch full build spent its time (seconds, wall clock in the parent):",
+            "",
+            "| step | " + " | ".join(built) + " |",
+            "| --- | " + " | ".join("---:" for _ in built) + " |",
+        ]
+        steps = list(dict.fromkeys(k for p in built for k in results[p]["breakdown"]))
+        for step in steps:
+            cells = [f"{results[p]['breakdown'].get(step, 0.0):.2f}" for p in built]
+            lines.append(f"| {step} | " + " | ".join(cells) + " |")
+        cells = []
+        for p in built:
             timed = results[p]["breakdown"]
-            rest = results[p]["seconds"] - sum(timed[k] for k in results[p]["top_level"])
-            cells.append(f"{rest:.2f}")
-    lines.append("| other (lock, prune, manifest, ...) | " + " | ".join(cells) + " |")
-    versions = ", ".join(f"{p} {results[p]['code']}" for p in PHASES if p in results)
-    lines += [
-        "",
-        f"Library code (hash of indexer/ and search/ sources) per phase: {versions}.",
-    ]
+            cells.append(
+                f"{results[p]['seconds'] - sum(timed[k] for k in results[p]['top_level']):.2f}"
+            )
+        lines.append("| other (lock, prune, manifest, ...) | " + " | ".join(cells) + " |")
+    versions = ", ".join(f"{p} {results[p]['code']}" for p in PHASES if _ok(results, p))
+    lines += ["", f"Library code (hash of indexer/ and search/ sources) per phase: {versions}."]
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str, limit: int = 240) -> str:
+    text = text.replace("|", "\\|").replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -368,18 +391,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="index directory (default OUT/index-<name>)")
     parser.add_argument("--workers", type=int, default=2, help="indexing workers for run()")
     parser.add_argument("--with-single", action="store_true", help="also time run() with 1 worker")
+    parser.add_argument(
+        "--phases",
+        default="",
+        help=f"comma-separated phases to run, of {','.join(PHASES)} (default: all but single)",
+    )
     parser.add_argument("--no-warm", action="store_true", help="skip reading the archive first")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite the table from OUT/build-<name>.json"
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     archive = args.archive.resolve()
     name = archive.name if archive.name != "news" else archive.parent.name
     index = (args.index or args.out / f"index-{name}").resolve()
+    args.name = name
     if args.phase:
         args.index = index
         return run_phase(args)
     if not (archive / "news").is_dir() and archive.name != "news":
         raise SystemExit(f"{archive} has no news/ folder")
     args.out.mkdir(parents=True, exist_ok=True)
+    saved = args.out / f"build-{name}.json"
+    if args.render:
+        loaded: dict[str, dict[str, Any]] = json.loads(saved.read_text("utf-8"))
+        return write_table(name, args, loaded, index)
     if not args.no_warm:
         size, seconds = warm_page_cache(archive)
         print(
@@ -387,19 +423,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(page cache warm-up)",
             file=sys.stderr,
         )
+    chosen = [p.strip() for p in args.phases.split(",") if p.strip()] or [
+        p for p in PHASES if p != "single" or args.with_single
+    ]
+    if bad := [p for p in chosen if p not in PHASES]:
+        raise SystemExit(f"unknown phase {bad[0]!r}; phases: {', '.join(PHASES)}")
     results: dict[str, dict[str, Any]] = {}
-    results["baseline"] = spawn_phase("baseline", args, index)
-    if args.with_single:
-        fresh_index_dir(index)
-        results["single"] = spawn_phase("single", args, index)
-    fresh_index_dir(index)
-    results["full"] = spawn_phase("full", args, index)
-    results["rerun"] = spawn_phase("rerun", args, index)
+    for phase in [p for p in PHASES if p in chosen]:
+        if phase in ("full", "single"):
+            fresh_index_dir(index)
+        elif (
+            phase == "rerun"
+            and not (_ok(results, "full") or _ok(results, "single"))
+            and not (index / "CURRENT").exists()
+        ):
+            print("[bench.build] rerun: skipped (no index was built)", file=sys.stderr)
+            continue
+        results[phase] = spawn_phase(phase, args, index)
+        saved.write_text(json.dumps(results, indent=1), "utf-8")
+    return write_table(name, args, results, index)
+
+
+def write_table(
+    name: str, args: argparse.Namespace, results: dict[str, dict[str, Any]], index: Path
+) -> int:
     table = render(name, args, results)
     print(table)
     out = args.out / f"build-{name}.md"
     out.write_text(table, "utf-8")
-    (args.out / f"build-{name}.json").write_text(json.dumps(results, indent=1), "utf-8")
     print(f"written {out}; index left at {index}", file=sys.stderr)
     return 0
 
