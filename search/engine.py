@@ -32,6 +32,7 @@ from indexer.schema import TEXT_FIELDS, context_key
 from search.errors import IndexUnavailable
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+PHRASE_BOOST = 1.5  # a phrase match outranks the same words scattered
 MAX_EXPANSION = 200  # terms a prefix or fuzzy clause may expand to
 CACHE_BYTES = 256 * 1024 * 1024  # per process, term arrays + phrase results
 REFRESH_SECONDS = 1.0  # how often CURRENT is checked for a new generation
@@ -263,11 +264,12 @@ class Snapshot:
             with self.whoosh_lock:
                 docs = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int32)
             docs.sort()
+            # Score the phrase by its words (deleted documents drop out here too).
             terms = [wq.Term(t[0], t[1]) for t in query.iter_all_terms()]
             scored = intersect([self._eval_Term(t) for t in terms]) if terms else _empty()
             keep = np.isin(scored.docs, docs, assume_unique=True)
             return (
-                Matches(scored.docs[keep], scored.scores[keep] * 1.5)
+                Matches(scored.docs[keep], scored.scores[keep] * PHRASE_BOOST)
                 if terms
                 else Matches(docs, np.zeros(len(docs), np.float32))
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from search.errors import BadRequest, PageOutOfRange, QueryTooComplex
 
@@ -33,16 +33,19 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     facets: bool = True
-    spell: bool = field(default=True, compare=True)
+    spell: bool = True  # offer and apply spelling corrections
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
-    def replace(self, **changes: object) -> SearchRequest:
-        from dataclasses import replace
 
-        return replace(self, **changes)  # type: ignore[arg-type]
+MAX_PAGE = 10**6
+
+
+def page_number(value: str) -> int:
+    """A ``page`` parameter, validated (also used by story timelines)."""
+    return _int("page", value, 1, MAX_PAGE)
 
 
 def _int(name: str, value: str, low: int, high: int) -> int:
@@ -94,7 +97,7 @@ def parse_request(params: Iterable[tuple[str, str]]) -> SearchRequest:
     if bad := [m for m in months if not _MONTH.match(m)]:
         raise BadRequest(f"month must look like 2017-02, not {bad[0][:40]!r}")
     per_page = _int("per_page", one("per_page", str(DEFAULT_PER_PAGE)), 1, MAX_PER_PAGE)
-    page = _int("page", one("page", "1"), 1, 10**6)
+    page = page_number(one("page", "1"))
     if page * per_page > MAX_RESULTS and (page - 1) * per_page >= MAX_RESULTS:
         raise PageOutOfRange(
             f"page {page} is past the first {MAX_RESULTS} results; narrow the search "

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from search.params import page_number
 from web import data
 from web.caching import conditional
 from web.state import state
@@ -83,9 +84,7 @@ async def openapi(request: Request) -> Response:
 
 
 def _page(request: Request) -> int:
-    from search.params import _int
-
-    return _int("page", request.query_params.get("page", "1"), 1, 10**6)
+    return page_number(request.query_params.get("page", "1"))
 
 
 def _month_day(text: str) -> tuple[int, int]:

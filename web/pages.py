@@ -4,6 +4,7 @@ JSON twin (``/api/v1/…``, advertised with ``<link rel="alternate">``) returns.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -20,9 +21,7 @@ from web.caching import conditional
 from web.chart import year_chart
 from web.state import state
 
-templates = Jinja2Templates(
-    directory=str(__import__("pathlib").Path(__file__).parent / "templates")
-)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals["quote"] = lambda text: quote(str(text), safe="")
 templates.env.globals["event_url"] = lambda event_id: "/events/" + quote(event_id, safe="/")
 templates.env.globals["story_url"] = lambda name: "/stories/" + quote(name, safe="")
