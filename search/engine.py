@@ -37,6 +37,7 @@ MAX_EXPANSION = 200  # terms a prefix or fuzzy clause may expand to
 CACHE_BYTES = 256 * 1024 * 1024  # per process, term arrays + phrase results
 REFRESH_SECONDS = 1.0  # how often CURRENT is checked for a new generation
 RETIRE_SECONDS = 30.0  # an old snapshot is closed this long after a new one opens
+WARM_UP_DELAY = 1.0  # seconds between opening a snapshot and building its lazy parts
 
 T = TypeVar("T")
 Docs = npt.NDArray[np.int32]
@@ -311,6 +312,7 @@ def warm_up(snapshot: Snapshot) -> None:
         from search.spelling import spelling_words
         from search.suggest import suggester
 
+        time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
         suggester(snapshot)
         spelling_words(snapshot)
 

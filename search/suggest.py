@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 MAX_SUGGESTIONS = 10
 CONTEXT_WEIGHT = 3  # a story heading outranks a phrase that occurs as often
-SCAN_LIMIT = 2000  # longer ranges are answered from the per-prefix cache
+MAX_ENTRIES = 50_000  # most frequent phrases and words kept (vocab.json is sorted by count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +87,12 @@ def build_suggester(snapshot: Snapshot) -> Suggester:
     vocab = snapshot.vocab
     entries += [
         (fold(p), Suggestion(p, "phrase", n))
-        for p, n in vocab["phrases"].items()
+        for p, n in itertools.islice(vocab["phrases"].items(), MAX_ENTRIES)
         if p.split()[0] not in STOP_WORDS and p.split()[-1] not in STOP_WORDS
     ]
     entries += [
         (fold(w), Suggestion(w, "word", n))
-        for w, n in vocab["words"].items()
+        for w, n in itertools.islice(vocab["words"].items(), MAX_ENTRIES)
         if len(w) > 1 and w not in STOP_WORDS
     ]
     return Suggester(entries)
