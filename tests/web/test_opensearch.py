@@ -33,9 +33,9 @@ def test_description_has_the_spec_required_elements(client: TestClient) -> None:
     assert icon.headers["content-type"] == "image/png"
 
 
-def test_description_urls_follow_forwarded_headers(client: TestClient) -> None:
-    # uvicorn rewrites the scope from X-Forwarded-* for trusted proxies; here the scope is
-    # set as uvicorn would leave it.
+def test_description_urls_use_the_host_the_client_asked_for(client: TestClient) -> None:
+    # X-Forwarded-Proto from a trusted proxy is applied by uvicorn, so it is tested
+    # against a real server in tests/e2e/test_serve.py.
     response = client.get("/opensearch.xml", headers={"Host": "news.example.com"})
     assert b"http://news.example.com/suggest?q={searchTerms}" in response.content
 
