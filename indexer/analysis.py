@@ -115,6 +115,48 @@ def analyze(text: str, *, stem: bool = True, index: bool = False) -> Iterator[Te
             yield Term(fold(word), start, end, pos, False)
 
 
+_WORD_CACHE: dict[str, str | None] = {}
+_WORD_CACHE_MAX = 200_000
+
+
+def _index_word(raw: str) -> str | None:
+    """What :func:`analyze` makes of one non-Han word when indexing (None: a stop word)."""
+    word = fold(raw)
+    if word.isascii():
+        if word in STOP or (len(word) < 2 and not word.isdigit()):
+            return None
+        if word.isalpha():
+            word = _stemmer().stemWord(word)
+    return word
+
+
+def index_positions(text: str) -> dict[str, list[int]]:
+    """Each indexed term of *text* with its word positions: exactly what the Whoosh
+    analyzer yields at index time, without a Token per word (the build's hot path).
+    Words repeat across events, so their folded and stemmed forms are memoised."""
+    found: dict[str, list[int]] = {}
+    cache = _WORD_CACHE
+    if len(cache) > _WORD_CACHE_MAX:
+        cache.clear()
+    pos = -1
+    for match in _RUNS.finditer(text):
+        if match.lastgroup == "word":
+            raw = match.group()
+            pos += 1
+            try:
+                word = cache[raw]
+            except KeyError:
+                word = cache[raw] = _index_word(raw)
+            if word is not None:
+                found.setdefault(word, []).append(pos)
+            continue
+        for word, _, _, inner in _han_words(match.group(), match.start(), True):
+            if not inner:
+                pos += 1
+            found.setdefault(fold(word), []).append(pos)
+    return found
+
+
 class EventAnalyzer(Tokenizer):  # type: ignore[misc]
     """:func:`analyze` as a Whoosh analyzer (a tokenizer needing no filters)."""
 

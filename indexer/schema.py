@@ -26,15 +26,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
+from functools import lru_cache
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
-from indexer.analysis import text_analyzer, to_simplified
+from indexer.analysis import EventAnalyzer, index_positions, text_analyzer, to_simplified
 from indexer.event import Event
 
-SCHEMA_VERSION = 4  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 5  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 
 
@@ -49,20 +53,51 @@ class EventCodec(W3Codec):  # type: ignore[misc]
     length_stats = False
 
 
+class EventPositions(Positions):  # type: ignore[misc]
+    """Whoosh's ``Positions`` format (same bytes on disk), fed by
+    :func:`~indexer.analysis.index_positions` instead of one Token per word: a third
+    less work per indexed field. Other analyzers take Whoosh's own path."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
+        if not (isinstance(analyzer, EventAnalyzer) and analyzer.stem and isinstance(value, str)):
+            return super().word_values(value, analyzer, **kwargs)
+        boost = self.field_boost
+        encode = self.encode
+        return [
+            (word, len(poses), len(poses) * boost, encode(poses))
+            for word, poses in index_positions(value).items()
+        ]
+
+    def encode(self, poslist: list[int]) -> bytes:
+        if len(poslist) == 1:  # most postings: one position, a tiny pickle worth caching
+            return _single_position(poslist[0])
+        return super().encode(poslist)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4096)
+def _single_position(pos: int) -> bytes:
+    return bytes(pack_uint(1)) + pickle.dumps([pos], 2)
+
+
+def _text(boost: float = 1.0, stored: bool = False) -> TEXT:
+    field = TEXT(analyzer=text_analyzer(), stored=stored, field_boost=boost)
+    field.format = EventPositions(field_boost=boost)
+    return field
+
+
 def new_codec() -> EventCodec:
     return EventCodec()
 
 
 def build_schema() -> Schema:
-    text = text_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         ids=KEYWORD(commas=True),
         links=KEYWORD(commas=True),
-        title=TEXT(analyzer=text, stored=True, field_boost=3.0),
-        summary=TEXT(analyzer=text, stored=True),
-        story=TEXT(analyzer=text, field_boost=2.0),
-        outlets=TEXT(analyzer=text, field_boost=0.5),
+        title=_text(3.0, stored=True),
+        summary=_text(stored=True),
+        story=_text(2.0),
+        outlets=_text(0.5),
         context=KEYWORD(commas=True, lowercase=True),
         domain=KEYWORD(commas=True, lowercase=True),
         lang=ID,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 
-_SPACES = re.compile(r"\s+")
 _WIKI_ITALIC = re.compile(r"'{2,3}([^']+?)'{2,3}")
 # Chinese pages from one generator run carry a mangled timestamp tail (":59:17+00:00").
 _TIMESTAMP_TAIL = re.compile(r":\d{2}:\d{2}\+\d{2}:\d{2}\s*$")
@@ -31,7 +30,7 @@ def clean(text: str) -> str:
         text = _WIKI_REF.sub("", text)
     if "+" in text:
         text = _TIMESTAMP_TAIL.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # split() splits where \s would match
 
 
 def _pick_variant(match: re.Match[str]) -> str:

@@ -7,6 +7,8 @@ import pickle
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 from whoosh.query import Term
@@ -154,3 +156,35 @@ def test_reopened_index_analyses_with_the_stored_schema() -> None:
             assert len(searcher.search(Term("title", "open"))) == 1
     finally:
         reopened.close()
+
+
+_FAST_PATH_TEXTS = [
+    "Peruvian President Pedro Pablo Kuczynski's talks with the U.S. on 3 February",
+    "The the the: stop words, repeated words and repeated words again",
+    "美國總統川普與亞拉巴馬州官員會面 and López met İstanbul officials",
+    "臺灣 2016 年總統選舉 ''italic'' -{zh-tw:歐巴馬; zh-cn:奥巴马}-",
+    "",
+    "   \n\t ",
+]
+
+
+@pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
+def test_fast_position_format_writes_the_same_postings_as_whoosh(text: str) -> None:
+    from whoosh.formats import Positions
+
+    field = build_schema()["summary"]
+    stock = Positions(field_boost=field.format.field_boost)
+    fast = sorted(field.format.word_values(text, field.analyzer, mode="index"))
+    slow = sorted(stock.word_values(text, field.analyzer, mode="index"))
+    assert fast == slow
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_fast_position_format_agrees_with_whoosh_on_any_text(text: str) -> None:
+    from whoosh.formats import Positions
+
+    field = build_schema()["title"]
+    stock = Positions(field_boost=field.format.field_boost)
+    fast = sorted(field.format.word_values(text, field.analyzer, mode="index"))
+    assert fast == sorted(stock.word_values(text, field.analyzer, mode="index"))
