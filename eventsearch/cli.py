@@ -65,14 +65,33 @@ def cmd_index(args: argparse.Namespace) -> int:
         full=args.full,
         workers=args.workers,
         wait=args.wait,
-        allow_empty=args.allow_empty,
+        allow_shrink=args.allow_shrink,
         progress=_progress_bar(sys.stderr.isatty() and not args.json),
     )
+    published = _publish(Path(args.index), Path(args.publish), args.wait) if args.publish else None
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        print(json.dumps({**report.as_dict(), "published": published}, ensure_ascii=False))
     else:
         _print_summary(report)
+        if published:
+            print(published["message"])
     return 0
+
+
+def _publish(index: Path, target: Path, wait: float) -> dict[str, Any]:
+    try:
+        generation, copied = store.publish_to(index, target, wait)
+    except OSError as exc:
+        raise IndexerError(
+            f"could not publish to {target}: {exc}; what it served before is unchanged"
+        ) from exc
+    verb = "published" if copied else "already serving"
+    return {
+        "target": str(target),
+        "generation": generation.name,
+        "copied": copied,
+        "message": f"{target}: {verb} {generation.name}",
+    }
 
 
 def _print_results(result: SearchResult) -> None:
@@ -136,8 +155,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         forwarded_allow_ips=args.forwarded_allow_ips,
+        read_only=True if args.read_only else None,
     )
-    if store.needs_rebuild(settings.index):
+    if not settings.read_only and store.needs_rebuild(settings.index):
         from indexer.build import run
 
         print(
@@ -148,11 +168,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _print_summary(report)
     os.environ.update(settings.environ())  # worker processes read settings from here
     generation = store.current_generation(settings.index)
-    assert generation is not None
-    events = store.read_summary(generation).get("events", 0)
+    serving = "no index yet: /healthz answers 503 until one is published"
+    if generation is not None:
+        events = store.read_summary(generation).get("events", 0)
+        serving = f"{generation.name}, {events:,} events"
     print(
-        f"eventsearch: serving {settings.index} ({generation.name}, {events:,} "
-        f"events) at http://{settings.host}:{settings.port}/ with {settings.workers} "
+        f"eventsearch: serving {settings.index} ({serving}) at "
+        f"http://{settings.host}:{settings.port}/ with {settings.workers} "
         f"worker{'s' if settings.workers > 1 else ''}",
         flush=True,
     )
@@ -189,9 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=0.0, help="seconds to wait for another run holding the index"
     )
     index.add_argument(
-        "--allow-empty",
+        "--allow-shrink",
         action="store_true",
-        help="accept an archive with no events (replaces the index)",
+        help="publish even if the archive lost more than half its events (or all of them)",
+    )
+    index.add_argument(
+        "--publish",
+        metavar="DIR",
+        help="then publish the new index into DIR, the index directory replicas serve",
     )
     index.set_defaults(func=cmd_index)
 
@@ -218,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--forwarded-allow-ips",
         help="proxies trusted for X-Forwarded-* headers (default 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="never index: serve what is published in --index (a replica)",
     )
     serve.set_defaults(func=cmd_serve)
     return parser

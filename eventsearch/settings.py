@@ -39,6 +39,16 @@ SETTINGS = (
     Setting("cache_seconds", "60", "Cache-Control max-age of API and page responses"),
     Setting("forwarded_allow_ips", "127.0.0.1", "proxies trusted for X-Forwarded-* headers"),
     Setting("log_level", "info", "uvicorn log level"),
+    Setting(
+        "read_only",
+        "false",
+        "never index: serve what is published in the index directory, 503 until it appears",
+    ),
+    Setting(
+        "header_timeout",
+        "10",
+        "seconds a connection may take to send a request's headers before it is closed (408)",
+    ),
 )
 
 
@@ -56,6 +66,8 @@ class Settings:
     cache_seconds: int
     forwarded_allow_ips: str
     log_level: str
+    read_only: bool
+    header_timeout: float
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -76,6 +88,8 @@ class Settings:
             cache_seconds=max(0, int(raw["cache_seconds"])),
             forwarded_allow_ips=raw["forwarded_allow_ips"],
             log_level=raw["log_level"],
+            read_only=raw["read_only"].lower() in ("1", "true", "yes"),
+            header_timeout=max(0.1, float(raw["header_timeout"])),
         )
 
     def environ(self) -> dict[str, str]:

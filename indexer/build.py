@@ -44,15 +44,22 @@ from indexer.columns import (
     save_vocab,
 )
 from indexer.days import DayReport, day_headings, read_day
-from indexer.errors import IndexerError
+from indexer.errors import ArchiveShrank, IndexWriteFailed
 from indexer.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, new_codec, to_document
 
 FULL_REBUILD_SHARE = 0.5  # past this share of changed days, rebuilding is cheaper
 MAX_SEGMENTS = 16  # incremental runs append a segment each; past this, rebuild in full
 MAX_DELETED_SHARE = 0.25  # ... or when this share of documents are replaced ones
 LAST_WORD_SECONDS = 30.0
-WRITER_MB = 256  # postings buffered per writer before Whoosh spills sorted runs to disk
+# Postings a writer buffers before Whoosh spills a sorted run to disk. Spilling is slow
+# (each posting pickled, then read back and merged in Python: a quarter of the build time
+# of a 24k-event share), so writers get what memory allows, within these bounds.
+WRITER_MB_MIN, WRITER_MB_MAX = 256, 2048
+WRITER_MEMORY_SHARE = 0.25  # of the memory available when the run starts, over all writers
+WRITER_MB: float | None = None  # fixed size (tests), instead of the above
 PARALLEL_MIN_DAYS = 64  # below this, starting processes costs more than it saves
+SHRINK_LIMIT = 0.5  # a run that would keep less than this share of the events is refused
+SHRINK_MIN_EVENTS = 20  # ... once the index holds at least this many
 Progress = Callable[[int], None]
 
 
@@ -139,6 +146,20 @@ def slow_segment_lengths(reader: Any) -> dict[str, npt.NDArray[np.uint16]]:
     }
 
 
+def writer_mb(writers: int) -> float:
+    """Posting buffer per writer (Whoosh's estimate of its size, in MB)."""
+    if WRITER_MB is not None:
+        return WRITER_MB
+    try:
+        lines = Path("/proc/meminfo").read_text("ascii").splitlines()
+        fields = dict(line.split(":", 1) for line in lines if ":" in line)
+        available = int(fields["MemAvailable"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        return WRITER_MB_MIN
+    share = available * WRITER_MEMORY_SHARE / max(1, writers)
+    return max(WRITER_MB_MIN, min(WRITER_MB_MAX, share))
+
+
 def _worker(
     part: str, days: list[DayFiles], counter: Any, results: Any, inbox: Any, limitmb: float
 ) -> None:
@@ -209,7 +230,7 @@ def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Prog
     ix = create_in(generation, schema)
     if workers <= 1 or len(days) < PARALLEL_MIN_DAYS:
         known = _known_headings({}, (day_headings(d) for d in days))
-        writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=new_codec())
+        writer = ix.writer(limitmb=writer_mb(1), compound=False, codec=new_codec())
         entries, rows = _index_days(writer, days, known, tick)
         writer.commit(merge=False)
         with open_dir(str(generation)).reader() as reader:
@@ -223,8 +244,9 @@ def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Prog
         part.mkdir()
         create_in(str(part), schema)
     pipes = [ctx.Pipe(duplex=False) for _ in shares]
+    mb = writer_mb(len(shares))
     procs = [
-        ctx.Process(target=_worker, args=(str(part), share, counter, results, inbox, WRITER_MB))
+        ctx.Process(target=_worker, args=(str(part), share, counter, results, inbox, mb))
         for part, share, (inbox, _) in zip(parts, shares, pipes, strict=True)
     ]
     for proc in procs:
@@ -243,7 +265,7 @@ def _full_build(generation: Path, days: list[DayFiles], workers: int, tick: Prog
                         status, segment, payload = _last_word(results)
                         break
             if status == "error":
-                raise IndexerError(f"indexing worker failed: {payload}")
+                raise IndexWriteFailed(f"indexing worker failed: {payload}")
             if status == "headings":
                 union |= payload
                 if message == len(procs) - 1:  # every share reported: send the union
@@ -288,7 +310,7 @@ def _last_word(results: Any) -> Any:
     try:
         return results.get(timeout=LAST_WORD_SECONDS)
     except queue.Empty:
-        raise IndexerError("indexing workers exited without reporting") from None
+        raise IndexWriteFailed("indexing workers exited without reporting") from None
 
 
 def _incremental(
@@ -310,7 +332,7 @@ def _incremental(
             for d in reader.postings("daydir", key).all_ids()
         ]
         start = reader.doc_count_all()
-    writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=new_codec())
+    writer = ix.writer(limitmb=writer_mb(1), compound=False, codec=new_codec())
     for key in [*deleted, *(d.key for d in changed)]:
         writer.delete_by_term("daydir", key)
     entries, rows = _index_days(writer, changed, known, tick)
@@ -360,6 +382,27 @@ def _plan(
     return "incremental", changed, deleted
 
 
+def _refuse_big_shrink(
+    root: Path, before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> None:
+    """Refuse to publish when most of the indexed events would vanish at once.
+
+    A news archive grows; losing most of it in one run means the archive is broken (a
+    half-finished copy, a disk full of garbage), not that the news changed.
+    """
+    had = sum(day["events"] for day in before.values())
+    has = sum(day["events"] for day in after.values())
+    if had < SHRINK_MIN_EVENTS or has >= had * SHRINK_LIMIT:
+        return
+    skipped = [s for day in after.values() for s in day["skipped"]]
+    example = f"; e.g. {skipped[0][0]}: {skipped[0][1]}" if skipped else ""
+    raise ArchiveShrank(
+        f"archive {root} now gives {has:,} events against {had:,} in the current index "
+        f"({len(skipped):,} pages skipped{example}); keeping the current index "
+        "(pass --allow-shrink if the archive really lost them)"
+    )
+
+
 def _summarise(report: Report, manifest: dict[str, Any]) -> Report:
     for entry in manifest["days"].values():
         report.pages += entry["pages"]
@@ -379,7 +422,7 @@ def run(
     full: bool = False,
     workers: int | None = None,
     wait: float = 0.0,
-    allow_empty: bool = False,
+    allow_shrink: bool = False,
     progress: Callable[[int], Progress] | None = None,
 ) -> Report:
     """Bring the index at *index_dir* up to date with *archive*; see the module docstring.
@@ -400,10 +443,10 @@ def run(
             report = Report(mode, str(index_dir), current.name)
             report.seconds = round(time.perf_counter() - started, 3)
             return _summarise(report, manifest)
-        if not scanned.days and not allow_empty and manifest and manifest["days"]:
-            raise IndexerError(
+        if not scanned.days and not allow_shrink and manifest and manifest["days"]:
+            raise ArchiveShrank(
                 f"archive {root} has no day folders now; keeping the current index "
-                "(pass --allow-empty to index an empty archive)"
+                "(pass --allow-shrink to index an empty archive)"
             )
         tick = progress(len(todo)) if progress else (lambda n: None)
         generation = store.new_generation(index_dir)
@@ -429,6 +472,8 @@ def run(
                 )
                 save_vocab(generation, load_vocab(current), written.rows)
             days_state.update(written.entries)
+            if not allow_shrink and manifest:
+                _refuse_big_shrink(root, manifest["days"], days_state)
             with open_dir(str(generation)).reader() as reader:
                 shape = {
                     "segments": len(reader.leaf_readers()),
@@ -445,8 +490,13 @@ def run(
             }
             store.write_manifest(generation, new_manifest)
             store.publish(index_dir, generation)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
+        except BaseException as exc:
+            shutil.rmtree(generation, ignore_errors=True)  # frees the space it took at once
+            kept = f"the current index ({current.name if current else 'none yet'}) is unchanged"
+            if isinstance(exc, OSError):
+                raise IndexWriteFailed(f"could not write the new index: {exc}; {kept}") from exc
+            if isinstance(exc, IndexWriteFailed):
+                raise IndexWriteFailed(f"{exc}; {kept}") from None
             raise
         report = Report(mode, str(index_dir), generation.name, workers=workers)
         report.days_changed = len(todo)

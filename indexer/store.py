@@ -10,6 +10,11 @@ A run never touches the current generation: it writes a new directory (an increm
 run starts from hard links of the current one; Whoosh never rewrites a file in place),
 syncs it, then swaps CURRENT. A run killed at any point leaves CURRENT pointing at the
 last complete generation; its half-written directory is removed by the next run.
+
+:func:`publish_to` copies the current generation into another index directory of the same
+layout, the one replicas serve: files go to a hidden staging folder, which is synced and
+renamed to the next ``gen-NNNNNN`` of that directory, and only then is its CURRENT swapped.
+A replica therefore sees the old generation or the new one, never a partial copy.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ MANIFEST = "manifest.json"  # per-day state for incremental runs (megabytes at 2
 SUMMARY = "summary.json"  # the few numbers readers need: schema version, event count
 KEEP_GENERATIONS = 2
 _GEN = re.compile(r"^gen-(\d{6,})$")
+_SEGMENT_FILE = re.compile(r"^MAIN_[a-z0-9]+\.")  # Whoosh segment files: unique, immutable
+SOURCE = "source.json"  # in a published generation: which built generation it copies
 
 
 def generation_name(number: int) -> str:
@@ -74,10 +81,14 @@ def generations(index_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
-def new_generation(index_dir: Path) -> Path:
+def _next_name(index_dir: Path) -> str:
     existing = generations(index_dir)
     number = int(_GEN.match(existing[-1].name)[1]) + 1 if existing else 1  # type: ignore[index]
-    path = index_dir / generation_name(number)
+    return generation_name(number)
+
+
+def new_generation(index_dir: Path) -> Path:
+    path = index_dir / _next_name(index_dir)
     path.mkdir(parents=True)
     return path
 
@@ -108,7 +119,9 @@ def link_copy(source: Path, target: Path) -> None:
 
 def _fsync_tree(path: Path) -> None:
     for entry in path.iterdir():
-        if entry.is_file():
+        if entry.is_dir():
+            _fsync_tree(entry)
+        elif entry.is_file():
             fd = os.open(entry, os.O_RDONLY)
             try:
                 os.fsync(fd)
@@ -143,6 +156,63 @@ def prune(index_dir: Path) -> None:
     for generation in generations(index_dir):
         if generation not in keep:
             shutil.rmtree(generation, ignore_errors=True)
+
+
+def _source_of(generation: Path) -> dict[str, Any]:
+    summary = read_summary(generation)
+    return {"generation": generation.name, "created": summary.get("created")}
+
+
+def publish_to(index_dir: Path, target: Path, wait: float = 0.0) -> tuple[Path, bool]:
+    """Publish the current generation of *index_dir* into the index directory *target*.
+
+    Returns (the generation in *target*, whether it was copied now). Nothing is copied
+    when *target* already serves it. Segment files the previous published generation
+    already has are hard-linked from it rather than copied, so publishing after an
+    incremental run writes little more than the new segment.
+    """
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise FileNotFoundError(f"no index at {index_dir} to publish")
+    source = _source_of(generation)
+    with write_lock(target, wait):
+        previous = current_generation(target)
+        if previous is not None and _read_json(previous / SOURCE) == source:
+            return previous, False
+        for stale in target.glob(".staging-*"):  # left by a publisher that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = target / f".staging-{os.getpid()}"
+        shutil.copytree(generation, staging, copy_function=_linker(generation, previous))
+        (staging / SOURCE).write_text(json.dumps(source), "utf-8")
+        final = target / _next_name(target)
+        staging.rename(final)
+        publish(target, final)  # synced before CURRENT names it
+        return final, True
+
+
+def _linker(generation: Path, previous: Path | None) -> Any:
+    def copy(src: str, dst: str) -> None:
+        name = Path(src).name
+        old = previous / name if previous is not None else None
+        if (
+            old is not None
+            and _SEGMENT_FILE.match(name)
+            and Path(src).parent == generation
+            and old.is_file()
+            and old.stat().st_size == Path(src).stat().st_size
+        ):
+            os.link(old, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    return copy
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 @contextlib.contextmanager

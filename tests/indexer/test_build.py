@@ -15,7 +15,13 @@ from whoosh.index import open_dir
 
 from indexer import store
 from indexer.build import run
-from indexer.errors import ArchiveNotFound, IndexerError, IndexLocked
+from indexer.errors import (
+    ArchiveNotFound,
+    ArchiveShrank,
+    IndexerError,
+    IndexLocked,
+    IndexWriteFailed,
+)
 from indexer.schema import from_stored
 
 from ..conftest import EXAMPLE_ARCHIVE, ROOT
@@ -166,6 +172,36 @@ def test_emptied_archive_keeps_the_current_index(archive_copy: Path, tmp_path: P
     assert store.current_generation(tmp_path / "ix").name == first.generation  # type: ignore[union-attr]
 
 
+def test_archive_turned_to_garbage_keeps_the_current_index(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    first = run(archive_copy, tmp_path / "ix", workers=1)
+    for page in (archive_copy / "news").rglob("*.md"):
+        page.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ArchiveShrank, match=r"now gives 0 events .* keeping the current index"):
+        run(archive_copy, tmp_path / "ix", workers=1, full=True)
+    assert store.current_generation(tmp_path / "ix").name == first.generation  # type: ignore[union-attr]
+    assert len(store.generations(tmp_path / "ix")) == 1  # the refused one was removed
+    forced = run(archive_copy, tmp_path / "ix", workers=1, full=True, allow_shrink=True)
+    assert forced.events == 0 and forced.skipped
+
+
+def test_failed_write_reports_the_error_and_keeps_the_current_index(
+    archive_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    first = run(archive_copy, tmp_path / "ix", workers=1)
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(indexer.build, "save_columns", disk_full)
+    with pytest.raises(IndexWriteFailed, match=r"No space left .* is unchanged"):
+        run(archive_copy, tmp_path / "ix", workers=1, full=True)
+    assert [g.name for g in store.generations(tmp_path / "ix")] == [first.generation]
+
+
 def test_second_concurrent_run_fails_clearly(archive_copy: Path, tmp_path: Path) -> None:
     with store.write_lock(tmp_path / "ix"), pytest.raises(IndexLocked, match="being written"):
         run(archive_copy, tmp_path / "ix", workers=1)
@@ -244,3 +280,10 @@ def test_field_lengths_read_in_bulk_match_whoosh_per_document(tmp_path: Path) ->
             fast, slow = segment_lengths(leaf), slow_segment_lengths(leaf)
             assert all(np.array_equal(fast[f], slow[f]) for f in fast)
             assert all(fast[f].any() for f in ("title", "summary"))
+
+
+def test_writer_memory_follows_available_memory_within_bounds() -> None:
+    import indexer.build as build
+
+    one, two = build.writer_mb(1), build.writer_mb(2)
+    assert build.WRITER_MB_MIN <= two <= one <= build.WRITER_MB_MAX
