@@ -53,15 +53,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="where the synthetic archive is generated",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--reports",
+        type=Path,
+        default=ROOT / "docs",
+        help="where performance.md and performance-zh.md go (a smoke test: not docs/)",
+    )
     parser.add_argument("--quick", action="store_true", help="short load levels (smoke test)")
     parser.add_argument("--no-zh", action="store_true", help="skip the real zh archive")
     args = parser.parse_args(argv)
     archive = args.work / f"synth{args.events}-seed{args.seed}"
     if not (archive / "news").is_dir():
         step("bench.synth", str(archive), "--events", str(args.events), "--seed", str(args.seed))
-    run_case(archive, archive.name, "synth", args.out, args.quick, ROOT / "docs" / "performance.md")
+    run_case(archive, archive.name, "synth", args.out, args.quick, args.reports / "performance.md")
     if not args.no_zh and (ZH / "news").is_dir():
-        run_case(ZH, "zh", "zh", args.out, args.quick, ROOT / "docs" / "performance-zh.md")
+        run_case(ZH, "zh", "zh", args.out, args.quick, args.reports / "performance-zh.md")
     return 0
 
 
