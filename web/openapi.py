@@ -55,7 +55,14 @@ def _ok(schema: str, description: str, with_404: bool = False) -> dict[str, Any]
 
 EVENT_ID = _param(
     "id",
-    {"type": "string", "pattern": r"^news/\d{4}/\d{2}/\d{1,2}/[^/]+$"},
+    {
+        "type": "string",
+        "pattern": r"^news/\d{4}/\d{2}/\d{1,2}/[^/]+$",
+        "examples": [
+            "news/2014/07/17/the-australian-senate-votes-to-abolish-the-carbon-pricing-scheme-"
+            "introduced-two-years-earlier-making-australia-the-first-country-to-repeal-a"
+        ],
+    },
     "event id, e.g. news/2017/02/3/<slug>",
     where="path",
 )
@@ -317,7 +324,12 @@ def spec(server: str) -> dict[str, Any]:
             "/contexts/{name}": get(
                 "A story's timeline",
                 [
-                    _param("name", {"type": "string", "minLength": 1}, "story or topic", "path"),
+                    _param(
+                        "name",
+                        {"type": "string", "minLength": 1, "examples": ["Syrian Civil War"]},
+                        "story or topic",
+                        "path",
+                    ),
                     _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page"),
                 ],
                 _ok("Timeline", "Timeline", True),
@@ -334,7 +346,11 @@ def spec(server: str) -> dict[str, Any]:
                 [
                     _param(
                         "month_day",
-                        {"type": "string", "pattern": r"^\d{2}-\d{2}$"},
+                        {
+                            "type": "string",
+                            "pattern": r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                            "examples": ["07-17"],
+                        },
                         "MM-DD",
                         "path",
                     ),

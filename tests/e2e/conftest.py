@@ -50,13 +50,13 @@ def wait_until_up(url: str, process: subprocess.Popen[str], log: Path, seconds: 
     raise RuntimeError(f"server did not come up:\n{log.read_text()}")
 
 
-def start_server(tmp: Path, workers: int = 2) -> Server:
+def start_server(tmp: Path, workers: int = 2, env: dict[str, str] | None = None) -> Server:
     archive = tmp / "archive"
     shutil.copytree(EXAMPLE_ARCHIVE, archive)
     index = tmp / "index"
     port = free_port()
     log = tmp / "server.log"
-    env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0", "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [
         sys.executable,
         "-m",
