@@ -58,6 +58,7 @@ class LoadResult:
     client_cpu_s: float = 0.0
     stopped_by: str = ""
     error_samples: list[str] = field(default_factory=list)
+    by_label: dict[str, list[float]] = field(default_factory=dict)  # latencies per kind
 
     @property
     def rps(self) -> float:
@@ -124,9 +125,11 @@ def run_load(
     concurrency: int,
     max_requests: int,
     max_seconds: float,
+    labels: Sequence[str] | None = None,
 ) -> LoadResult:
     """Send up to *max_requests* GETs (round robin over *paths*) from *concurrency* threads,
-    for at most *max_seconds*; every request's latency is kept."""
+    for at most *max_seconds*; every request's latency is kept (also per label, when each
+    path has one), and every failed request and non-200 status is counted."""
     check_loopback(host)
     if not paths:
         raise ValueError("no paths to request")
@@ -142,6 +145,7 @@ def run_load(
         latencies: list[float] = []
         statuses: Counter[int] = Counter()
         errors: list[str] = []
+        labelled: dict[str, list[float]] = {}
         try:
             while True:
                 number = next(counter)  # itertools.count is atomic under the GIL
@@ -156,13 +160,19 @@ def run_load(
                     continue
                 latencies.append((time.perf_counter() - sent) * 1000)
                 statuses[status] += 1
+                if status != 200 and len(errors) < 3:
+                    errors.append(f"HTTP {status} for {path}")
+                if labels is not None:
+                    labelled.setdefault(labels[number % len(paths)], []).append(latencies[-1])
         finally:
             client.close()
             with lock:
                 result.latencies_ms.extend(latencies)
                 result.statuses.update(statuses)
-                result.errors += len(errors)
+                result.errors += sum(1 for e in errors if not e.startswith("HTTP "))
                 result.error_samples.extend(errors[: 3 - len(result.error_samples)])
+                for label, values in labelled.items():
+                    result.by_label.setdefault(label, []).extend(values)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in threads:
