@@ -73,7 +73,7 @@ def test_every_documented_operation_answers_as_documented_never_5xx(
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"}
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, env=env, check=False
+        command, capture_output=True, text=True, timeout=600, env=env, check=False, cwd=tmp_path
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     assert "Tested: 8" in done.stdout, done.stdout[-3000:]  # every documented operation

@@ -1,0 +1,436 @@
+"""Two replicas behind Debian's nginx, on one machine: failover, publishing, throughput.
+
+    python -m bench.replicas [--archive DIR] [--seconds 10] [--concurrency 8] [--out bench/out]
+
+Everything runs on 127.0.0.1 in a temporary folder, with ``deploy/nginx.conf`` itself
+(ports, paths and, for the load phases, the edge rate limits substituted):
+
+1. ``eventsearch index ARCHIVE --publish PUBLISHED`` builds an index and publishes it;
+   two ``eventsearch serve --read-only --index PUBLISHED`` replicas start on two ports;
+   nginx starts with two servers: one whose upstream holds both replicas, one with only
+   the first (to compare throughput).
+2. Checks of the edge: API answers are cached (``X-Cache-Status: HIT``) and revalidated by
+   ETag, OpenSearch URLs follow the client's Host through the forwarded headers, and the
+   shipped rate limit answers 429 to a burst.
+3. Throughput through nginx with one replica, then with two (same request mix, pages and
+   suggestions that nginx does not cache, so the replicas do the work).
+4. Failover: load through nginx; meanwhile a new day is added to the archive and
+   ``eventsearch index --publish`` publishes a new generation; both replicas must switch
+   to it (their /healthz, and a search for a word only the new day has). Then one replica
+   is killed with SIGKILL while requests are in flight. Every request must succeed.
+
+Exit status 0 only when every check held; the report is written to OUT/replicas.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.compare import HOST, Server, free_port, log
+from bench.loadgen import LoadResult, get, run_load
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "deploy" / "nginx.conf"
+NEW_WORD = "zebracorn"  # only the day published mid-run has it
+
+MAIN_CONF = """\
+{user}
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{includes}
+}}
+"""
+
+
+def render_site(
+    config: str, name: str, listen: int, ports: Sequence[int], cache: Path, rate: str | None
+) -> str:
+    """deploy/nginx.conf for one server: its own upstream, zones, port and cache folder."""
+    site = re.sub(
+        r"(upstream eventsearch \{\n)(.*?)(\n    keepalive)",
+        lambda m: (
+            m[1]
+            + "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
+            + m[3]
+        ),
+        config,
+        flags=re.S,
+    )
+    site = re.sub(r"#.*", "", site)  # comments mention the names replaced below
+    site = site.replace("http://eventsearch;", f"http://{name};")
+    site = site.replace("upstream eventsearch {", f"upstream {name} {{")
+    site = site.replace("zone=eventsearch_", f"zone={name}_")
+    site = site.replace("keys_zone=eventsearch:", f"keys_zone={name}:")
+    site = site.replace("proxy_cache eventsearch;", f"proxy_cache {name};")
+    site = site.replace("/var/cache/nginx/eventsearch", str(cache))
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    site = site.replace("limit_req_status 429;", "")  # once per http block, added by caller
+    if rate:
+        site = re.sub(r"rate=\d+r/s", f"rate={rate}", site)
+    return site
+
+
+class Nginx:
+    def __init__(self, tmp: Path, sites: list[str]) -> None:
+        self.tmp = tmp
+        for sub in (
+            "body",
+            "proxy",
+            "fastcgi",
+            "uwsgi",
+            "scgi",
+            "cache-two",
+            "cache-one",
+            "cache-limited",
+        ):
+            (tmp / sub).mkdir(exist_ok=True)
+        user = ""
+        if os.geteuid() == 0:  # nginx's workers drop to nobody: let them at the folders
+            user = "user nobody nogroup;"
+            for path in [tmp, *tmp.iterdir()]:
+                if path.is_dir():
+                    path.chmod(0o777)
+        includes = "    limit_req_status 429;\n" + "\n".join(sites)
+        conf = tmp / "nginx.conf"
+        conf.write_text(MAIN_CONF.format(user=user, tmp=tmp, includes=includes), "utf-8")
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        check = subprocess.run(
+            [binary, "-t", "-c", str(conf), "-p", str(tmp)], capture_output=True, text=True
+        )
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx rejected the configuration:\n{check.stderr}")
+        with (tmp / "nginx-stderr.log").open("wb") as stderr:
+            self.proc = subprocess.Popen(
+                [binary, "-c", str(conf), "-p", str(tmp)],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def wait_for(url_port: int, path: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get(HOST, url_port, path, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"127.0.0.1:{url_port}{path} did not answer 200 in {seconds:.0f} s")
+
+
+def index_and_publish(archive: Path, build: Path, published: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "eventsearch.cli", "index", str(archive), "--index", str(build),
+         "--publish", str(published), "--json", "--workers", "1"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"index --publish failed: {done.stderr}")
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def add_new_day(archive: Path) -> None:
+    folder = archive / "news" / "2030" / "01" / "5"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zebracorn-sighting.md").write_text(
+        "### [2030-01-5](/news/2030/01/5/index.md)\n\n##### Replica drills\n"
+        f"# A {NEW_WORD} is reported near the river during the replica drill. \n\n"
+        "Published while replicas were serving.\n\n### Source:\n\n"
+        "1. [Drill Wire](https://drill.example.org/zebracorn)\n",
+        "utf-8",
+    )
+
+
+def healthz(port: int) -> dict[str, Any]:
+    status, body, _ = get(HOST, port, "/healthz", timeout=5)
+    data: dict[str, Any] = json.loads(body) if status == 200 else {"status": status}
+    return data
+
+
+def mix(words: Sequence[str]) -> list[str]:
+    """Requests nginx does not cache: result pages and per-keystroke suggestions."""
+    paths = []
+    for word in words:
+        paths.append(f"/search?{urlencode({'q': word})}")
+        paths += [f"/suggest?{urlencode({'q': word[:n]})}" for n in range(1, len(word) + 1)]
+    return paths
+
+
+WORDS = ("election", "flood", "president", "earthquake", "protest", "minister", "court",
+         "storm", "border", "vote", "strike", "summit", "police", "river", "trade")  # fmt: skip
+
+
+def edge_checks(port: int, limited_port: int) -> list[tuple[str, bool, str]]:
+    checks = []
+    path = "/api/v1/search?q=flood"
+    first = _headers(port, path)
+    second = _headers(port, path)
+    checks.append(
+        (
+            "API answers cached at the edge",
+            second.get("x-cache-status") == "HIT",
+            f"first {first.get('x-cache-status')}, second {second.get('x-cache-status')}",
+        )
+    )
+    body = _body(port, "/opensearch.xml", {"Host": "search.example.org"})
+    checks.append(
+        (
+            "OpenSearch URLs follow the client's host",
+            "http://search.example.org/search?" in body,
+            "template on search.example.org" if "search.example.org" in body else body[:200],
+        )
+    )
+    statuses = [_status(limited_port, f"/api/v1/search?q=vote{n}") for n in range(60)]
+    checks.append(
+        (
+            "edge rate limit answers 429 to a burst",
+            statuses.count(429) > 0 and statuses.count(200) > 0,
+            f"{statuses.count(200)} × 200, {statuses.count(429)} × 429 of 60",
+        )
+    )
+    return checks
+
+
+def _request(port: int, path: str, headers: dict[str, str] | None = None) -> Any:
+    import http.client
+
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+def _headers(port: int, path: str) -> dict[str, str]:
+    response, _ = _request(port, path)
+    return {k.lower(): v for k, v in response.getheaders()}
+
+
+def _body(port: int, path: str, headers: dict[str, str]) -> str:
+    _, body = _request(port, path, headers)
+    return str(body.decode("utf-8", "replace"))
+
+
+def _status(port: int, path: str) -> int:
+    response, _ = _request(port, path)
+    return int(response.status)
+
+
+def failover(
+    args: argparse.Namespace, nginx_port: int, replicas: list[Server], archive: Path,
+    build: Path, published: Path,
+) -> tuple[LoadResult, list[tuple[str, bool, str]], dict[str, float]]:  # fmt: skip
+    """Load through nginx while a generation is published and a replica is killed."""
+    checks: list[tuple[str, bool, str]] = []
+    events: dict[str, float] = {}
+    outcome: dict[str, LoadResult] = {}
+    before = healthz(replicas[0].port)["generation"]
+    started = time.monotonic()
+
+    def load() -> None:
+        outcome["load"] = run_load(
+            HOST, nginx_port, mix(WORDS), args.concurrency, 10**9, args.seconds * 2
+        )
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    time.sleep(args.seconds * 0.3)
+    add_new_day(archive)
+    report = index_and_publish(archive, build, published)
+    events["published"] = time.monotonic() - started
+    new = report["published"]["generation"]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        seen = [healthz(r.port).get("generation") for r in replicas]
+        if all(g == new for g in seen):
+            break
+        time.sleep(0.1)
+    events["both switched"] = time.monotonic() - started
+    checks.append(
+        (
+            "both replicas switch to the published generation",
+            seen == [new, new],
+            f"{before} → {new}; replicas report {seen}",
+        )
+    )
+    found = [
+        json.loads(get(HOST, r.port, f"/api/v1/search?q={NEW_WORD}")[1])["total"] for r in replicas
+    ]
+    through = json.loads(get(HOST, nginx_port, f"/api/v1/search?q={NEW_WORD}")[1])["total"]
+    checks.append(
+        (
+            "the new event is found on both replicas and through nginx",
+            min(found) >= 1 and through >= 1,
+            f"replicas {found}, nginx {through}",
+        )
+    )
+    time.sleep(max(0.0, args.seconds * 0.9 - (time.monotonic() - started)))
+    victim = replicas[1]
+    assert victim.proc is not None
+    os.killpg(victim.proc.pid, signal.SIGKILL)
+    events["replica 2 killed"] = time.monotonic() - started
+    thread.join()
+    result = outcome["load"]
+    failed = result.errors + result.requests - result.ok
+    checks.append(
+        (
+            "zero failed requests through publish and kill",
+            failed == 0 and result.requests > 0,
+            f"{result.requests:,} requests, {failed} failed {result.error_samples}",
+        )
+    )
+    after = [_status(nginx_port, f"/search?q={w}") for w in WORDS]
+    checks.append(
+        (
+            "nginx routes around the dead replica",
+            after.count(200) == len(after),
+            f"{after.count(200)}/{len(after)} answered after the kill",
+        )
+    )
+    return result, checks, events
+
+
+def render(
+    args: argparse.Namespace, events: int, throughput: dict[str, LoadResult],
+    checks: list[tuple[str, bool, str]], timeline: dict[str, float], load: LoadResult,
+) -> str:  # fmt: skip
+    one, two = throughput["one replica"], throughput["two replicas"]
+    lines = [
+        f"## Two replicas behind nginx ({events:,} events, {os.cpu_count()} CPUs)",
+        "",
+        f"Each replica: `eventsearch serve --read-only --workers {args.replica_workers}`; "
+        f"nginx: `deploy/nginx.conf` with the edge rate limits raised for the load; load: "
+        f"{args.concurrency} keep-alive clients on the same machine, result pages and "
+        "suggestions (not cached by nginx).",
+        "",
+        "| behind nginx | requests | req/s | p50 ms | p95 ms | p99 ms | failed "
+        "| load generator's CPU (cores) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in throughput.items():
+        failed = result.errors + result.requests - result.ok
+        lines.append(
+            f"| {name} | {result.requests:,} | {result.rps:,.0f} | {result.p(0.5):.1f} | "
+            f"{result.p(0.95):.1f} | {result.p(0.99):.1f} | {failed} | "
+            f"{result.client_cpu_s / result.seconds:.2f} |"
+        )
+    lines += [
+        "",
+        f"Two replicas / one: {two.rps / one.rps:.2f}x throughput.",
+        "",
+        "Failover run: "
+        + ", ".join(f"{k} at {v:.1f} s" for k, v in timeline.items())
+        + f"; {load.requests:,} requests in {load.seconds:.1f} s.",
+        "",
+        "| check | result | detail |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {name} | {'ok' if ok else 'FAILED'} | {detail} |" for name, ok, detail in checks]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.replicas", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--archive", type=Path, default=ROOT / "examples" / "archive")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per load phase")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--replica-workers", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args(argv)
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        raise SystemExit("nginx is not installed (Debian: apt-get install nginx-light)")
+    tmp = Path(tempfile.mkdtemp(prefix="eventsearch-replicas-"))
+    servers: list[Server] = []
+    nginx = None
+    try:
+        archive, build, published = tmp / "archive", tmp / "build", tmp / "published"
+        shutil.copytree(args.archive, archive)
+        first = index_and_publish(archive, build, published)
+        env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0"}
+        for number in (1, 2):
+            port = free_port()
+            command = [
+                sys.executable, "-m", "eventsearch.cli", "serve", "--read-only",
+                "--index", str(published), "--port", str(port),
+                "--workers", str(args.replica_workers),
+            ]  # fmt: skip
+            server = Server(
+                f"replica {number}", command, port, "/healthz",
+                tmp / f"replica-{number}.log", env, args.replica_workers,
+            )  # fmt: skip
+            servers.append(server)
+            server.start()
+        config = CONFIG.read_text("utf-8")
+        two_port, one_port, limited_port = free_port(), free_port(), free_port()
+        ports = [s.port for s in servers]
+        sites = [
+            render_site(config, "es_two", two_port, ports, tmp / "cache-two", "100000r/s"),
+            render_site(config, "es_one", one_port, ports[:1], tmp / "cache-one", "100000r/s"),
+            render_site(config, "es_limited", limited_port, ports, tmp / "cache-limited", None),
+        ]
+        nginx = Nginx(tmp, sites)
+        for port in (two_port, one_port, limited_port):
+            wait_for(port, "/healthz")
+        checks = edge_checks(two_port, limited_port)
+        paths = mix(WORDS)
+        throughput = {}
+        for name, port in (("one replica", one_port), ("two replicas", two_port)):
+            run_load(HOST, port, paths, args.concurrency, 200, 5)  # warm both replicas
+            throughput[name] = run_load(HOST, port, paths, args.concurrency, 10**9, args.seconds)
+            log(f"{name}: {throughput[name].rps:,.0f} req/s")
+        load, more, timeline = failover(args, two_port, servers, archive, build, published)
+        checks += more
+        table = render(args, first["events"], throughput, checks, timeline, load)
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "replicas.md").write_text(table, "utf-8")
+    print(table)
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

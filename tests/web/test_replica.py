@@ -1,0 +1,35 @@
+"""A read-only replica: not ready until an index is published, then follows new ones."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from indexer import store
+
+from .conftest import make_client
+
+
+def _wait_for(client: object, status: int, seconds: float = 5.0) -> dict[str, object]:
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get("/healthz")  # type: ignore[attr-defined]
+        if response.status_code == status or time.monotonic() > deadline:
+            assert response.status_code == status, response.text
+            return dict(response.json())
+        time.sleep(0.2)
+
+
+def test_replica_is_not_ready_until_an_index_is_published_then_serves_it(
+    example_index: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "published"
+    published.mkdir()
+    with make_client(published, read_only=True) as client:
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 503
+        generation, _ = store.publish_to(example_index, published)
+        ready = _wait_for(client, 200)
+        assert ready["generation"] == generation.name
+        assert ready["events"] == store.read_summary(generation)["events"]
+        assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 200
