@@ -12,6 +12,8 @@ snapshot and swaps in a new one when an indexing run publishes a new generation.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import threading
 import time
@@ -24,12 +26,15 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
-from whoosh.index import open_dir
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
 
 from indexer import store
 from indexer.columns import EPOCH, Columns, load_columns, load_vocab
 from indexer.schema import TEXT_FIELDS, context_key
 from search.errors import IndexUnavailable
+
+log = logging.getLogger("eventsearch.search")
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PHRASE_BOOST = 1.5  # a phrase match outranks the same words scattered
@@ -109,14 +114,38 @@ class _LRU:
         return value
 
 
+def _open_searcher(generation: Path) -> tuple[Any, Any]:
+    """Open a generation's Whoosh index and searcher; if that fails (a damaged file), close
+    what Whoosh opened on the way, which it leaves to the garbage collector."""
+    storage = FileStorage(str(generation))
+    opened: list[Any] = []
+    open_file = storage.open_file
+
+    def tracked(name: str, *args: Any, **kwargs: Any) -> Any:
+        handle = open_file(name, *args, **kwargs)
+        opened.append(handle)
+        return handle
+
+    storage.open_file = tracked
+    try:
+        index = FileIndex(storage, indexname="MAIN")
+        return index, index.searcher()
+    except BaseException:
+        for handle in opened:
+            with contextlib.suppress(Exception):
+                handle.close()
+        raise
+    finally:
+        storage.open_file = open_file
+
+
 class Snapshot:
     """One open generation: Whoosh searcher, columns, caches. Safe to share by threads."""
 
     def __init__(self, generation: Path) -> None:
         self.generation = generation
         self.name = generation.name
-        self.index = open_dir(str(generation))
-        self.searcher = self.index.searcher()
+        self.index, self.searcher = _open_searcher(generation)
         self.reader = self.searcher.reader()
         self.whoosh_lock = threading.RLock()  # Whoosh readers are not thread-safe
         self.columns: Columns = load_columns(generation)
@@ -350,9 +379,12 @@ class IndexHandle:
                     )
                 try:
                     fresh = Snapshot(generation)
-                except FileNotFoundError:
+                except Exception as exc:  # vanished, unreadable, damaged: keep what works
+                    log.warning("cannot open index generation %s: %s", generation, exc)
                     if self._snapshot is None:
-                        raise IndexUnavailable(f"index generation {generation} vanished") from None
+                        raise IndexUnavailable(
+                            f"cannot open index generation {generation.name}: {exc}"
+                        ) from None
                     return self._snapshot
                 warm_up(fresh)
                 if self._snapshot is not None:  # requests in flight may still use it

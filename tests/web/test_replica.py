@@ -33,3 +33,38 @@ def test_replica_is_not_ready_until_an_index_is_published_then_serves_it(
         assert ready["generation"] == generation.name
         assert ready["events"] == store.read_summary(generation)["events"]
         assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 200
+
+
+def test_a_damaged_new_generation_leaves_the_replica_on_the_one_it_serves(
+    example_index: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "published"
+    first, _ = store.publish_to(example_index, published)
+    with make_client(published, read_only=True) as client:
+        assert _wait_for(client, 200)["generation"] == first.name
+        damaged = published / "gen-000099"
+        damaged.mkdir()
+        for source in first.iterdir():  # a complete-looking copy whose segments are garbage
+            if source.is_file():
+                (damaged / source.name).write_bytes(
+                    source.read_bytes() if source.suffix == ".json" else b"\0garbage"
+                )
+        (published / store.CURRENT).write_text("gen-000099\n", "utf-8")
+        time.sleep(1.2)  # past the once-a-second check of CURRENT
+        assert _wait_for(client, 200)["generation"] == first.name
+        assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 200
+
+
+def test_a_damaged_only_generation_is_unavailable_not_an_error(
+    example_index: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "published"
+    first, _ = store.publish_to(example_index, published)
+    for segment in first.glob("MAIN_*.*"):
+        segment.write_bytes(b"\0garbage")
+    (first / "_MAIN_1.toc").write_bytes(b"\0garbage")
+    with make_client(published, read_only=True) as client:
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert "cannot open index generation" in response.json()["detail"]
+        assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 503
