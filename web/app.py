@@ -37,11 +37,13 @@ def error_response(request: Request, exc: BaseException) -> Response:
     """Every error, mapped to HTTP in one place: problem+json for the API, a page otherwise."""
     status = status_for(exc)
     detail = message_for(exc, status)
-    headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
+    headers = dict(getattr(exc, "headers", None) or {})  # e.g. Allow on a 405
+    if hasattr(exc, "retry_after"):
+        headers["Retry-After"] = str(exc.retry_after)
     if status >= 500:
         log.error("error answering %s: %r", request.url.path, exc, exc_info=exc)
     if wants_json(request) or request.url.path in ("/suggest",):
-        return problem_response(request, status, detail, headers)
+        return problem_response(request, status, detail, headers or None)
     settings: Settings = request.app.state.eventsearch.settings
     return pages.templates.TemplateResponse(
         request,
@@ -54,7 +56,7 @@ def error_response(request: Request, exc: BaseException) -> Response:
             "alternate_json": None,
         },
         status_code=status,
-        headers=headers,
+        headers=headers or None,
     )
 
 

@@ -339,7 +339,7 @@ def spec(server: str) -> dict[str, Any]:
                 [
                     _param("date", {"type": "string", "format": "date"}, "YYYY-MM-DD", "path"),
                 ],
-                _ok("Day", "The day"),
+                _ok("Day", "The day", True),
             ),
             "/on-this-day/{month_day}": get(
                 "The same day across years",
@@ -348,14 +348,18 @@ def spec(server: str) -> dict[str, Any]:
                         "month_day",
                         {
                             "type": "string",
-                            "pattern": r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                            # a real month-day: 02-29 yes, 04-31 no
+                            "pattern": (
+                                r"^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2\d)"
+                                r"|(?:0[13-9]|1[0-2])-30|(?:0[13578]|1[02])-31)$"
+                            ),
                             "examples": ["07-17"],
                         },
                         "MM-DD",
                         "path",
                     ),
                 ],
-                _ok("OnThisDay", "Events"),
+                _ok("OnThisDay", "Events", True),
             ),
             "/suggest": get(
                 "Completions for a prefix",

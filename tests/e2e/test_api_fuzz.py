@@ -31,6 +31,7 @@ CHECKS = ",".join(
         "content_type_conformance",
         "response_schema_conformance",
         "response_headers_conformance",
+        "unsupported_method",
     )
 )
 

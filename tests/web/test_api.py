@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from .conftest import make_client
@@ -171,3 +172,11 @@ def test_no_index_is_503_not_500(tmp_path: Path) -> None:
         assert empty.get("/healthz").status_code == 503
         response = empty.get("/api/v1/search", params={"q": "x"})
     assert response.status_code == 503 and response.json()["status"] == 503
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "TRACE"])
+def test_other_methods_get_405_naming_the_allowed_ones(client: TestClient, method: str) -> None:
+    for path in ("/api/v1/search", "/search", "/api/v1/days/2014-07-17"):
+        response = client.request(method, path)
+        assert response.status_code == 405, (method, path)
+        assert "GET" in response.headers["allow"], (method, path)
