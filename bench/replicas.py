@@ -9,9 +9,10 @@ Everything runs on 127.0.0.1 in a temporary folder, with ``deploy/nginx.conf`` i
    two ``eventsearch serve --read-only --index PUBLISHED`` replicas start on two ports;
    nginx starts with two servers: one whose upstream holds both replicas, one with only
    the first (to compare throughput).
-2. Checks of the edge: API answers are cached (``X-Cache-Status: HIT``) and revalidated by
-   ETag, OpenSearch URLs follow the client's Host through the forwarded headers, and the
-   shipped rate limit answers 429 to a burst.
+2. Checks of the edge: API answers are cached (``X-Cache-Status: HIT``) and, once their
+   max-age has passed, revalidated by ETag (``REVALIDATED``); OpenSearch URLs follow the
+   client's Host through the forwarded headers; the shipped rate limit answers 429 to a
+   burst.
 3. Throughput through nginx with one replica, then with two (same request mix, pages and
    suggestions that nginx does not cache, so the replicas do the work).
 4. Failover: load through nginx; meanwhile a new day is added to the archive and
@@ -46,6 +47,7 @@ from bench.loadgen import LoadResult, get, run_load
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NEW_WORD = "zebracorn"  # only the day published mid-run has it
+CACHE_SECONDS = 2  # the replicas' max-age here (60 by default), so revalidation shows soon
 
 MAIN_CONF = """\
 {user}
@@ -208,6 +210,15 @@ def edge_checks(port: int, limited_port: int) -> list[tuple[str, bool, str]]:
             f"first {first.get('x-cache-status')}, second {second.get('x-cache-status')}",
         )
     )
+    time.sleep(CACHE_SECONDS + 1.5)  # past max-age (nginx counts whole seconds): If-None-Match
+    third = _headers(port, path)
+    checks.append(
+        (
+            "stale API answers revalidated by ETag",
+            third.get("x-cache-status") == "REVALIDATED",
+            f"after max-age: {third.get('x-cache-status')} ({third.get('cache-control')})",
+        )
+    )
     body = _body(port, "/opensearch.xml", {"Host": "search.example.org"})
     checks.append(
         (
@@ -335,7 +346,8 @@ def render(
     lines = [
         f"## Two replicas behind nginx ({events:,} events, {os.cpu_count()} CPUs)",
         "",
-        f"Each replica: `eventsearch serve --read-only --workers {args.replica_workers}`; "
+        f"Each replica: `eventsearch serve --read-only --workers {args.replica_workers}` "
+        f"(API max-age {CACHE_SECONDS} s, so that revalidation shows within the run); "
         f"nginx: `deploy/nginx.conf` with the edge rate limits raised for the load; load: "
         f"{args.concurrency} keep-alive clients on the same machine, result pages and "
         "suggestions (not cached by nginx).",
@@ -385,7 +397,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         archive, build, published = tmp / "archive", tmp / "build", tmp / "published"
         shutil.copytree(args.archive, archive)
         first = index_and_publish(archive, build, published)
-        env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0"}
+        env = {
+            **os.environ,
+            "EVENTSEARCH_RATE_LIMIT": "0",
+            "EVENTSEARCH_CACHE_SECONDS": str(CACHE_SECONDS),
+        }
         for number in (1, 2):
             port = free_port()
             command = [

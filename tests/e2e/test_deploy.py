@@ -26,5 +26,6 @@ def test_two_replicas_behind_nginx_survive_a_publish_and_a_killed_replica(tmp_pa
         "nginx routes around the dead replica",
         "edge rate limit answers 429 to a burst",
         "API answers cached at the edge",
+        "stale API answers revalidated by ETag",
     ):
         assert f"| {check} | ok |" in report
