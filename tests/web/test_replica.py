@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from indexer import store
 
 from .conftest import make_client
@@ -35,11 +37,23 @@ def test_replica_is_not_ready_until_an_index_is_published_then_serves_it(
         assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 200
 
 
+@pytest.fixture
+def published(example_index: Path, tmp_path: Path) -> Path:
+    """A replica directory with the example index published in it."""
+    store.publish_to(example_index, tmp_path / "published")
+    return tmp_path / "published"
+
+
+def _only_generation(published: Path) -> Path:
+    generation = store.current_generation(published)
+    assert generation is not None
+    return generation
+
+
 def test_a_damaged_new_generation_leaves_the_replica_on_the_one_it_serves(
-    example_index: Path, tmp_path: Path
+    published: Path,
 ) -> None:
-    published = tmp_path / "published"
-    first, _ = store.publish_to(example_index, published)
+    first = _only_generation(published)
     with make_client(published, read_only=True) as client:
         assert _wait_for(client, 200)["generation"] == first.name
         damaged = published / "gen-000099"
@@ -55,11 +69,8 @@ def test_a_damaged_new_generation_leaves_the_replica_on_the_one_it_serves(
         assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 200
 
 
-def test_a_damaged_only_generation_is_unavailable_not_an_error(
-    example_index: Path, tmp_path: Path
-) -> None:
-    published = tmp_path / "published"
-    first, _ = store.publish_to(example_index, published)
+def test_a_damaged_only_generation_is_unavailable_not_an_error(published: Path) -> None:
+    first = _only_generation(published)
     for segment in first.glob("MAIN_*.*"):
         segment.write_bytes(b"\0garbage")
     (first / "_MAIN_1.toc").write_bytes(b"\0garbage")
