@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from search.engine import Snapshot
 
 MIN_WORD = 3
+MIN_PREFIX = 4  # a word this long that starts a known word is completed, not corrected
+PREFIX_SCAN = 500  # completions looked at (sorted order) before picking the most frequent
 
 
 def spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
@@ -21,6 +24,27 @@ def spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
         return [w for w, _ in items], [n for _, n in items]
 
     return snapshot.derived("spell_words", make)
+
+
+def _sorted_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
+    def make() -> tuple[list[str], list[int]]:
+        items = sorted(snapshot.vocab["words"].items())
+        return [w for w, _ in items], [n for _, n in items]
+
+    return snapshot.derived("spell_sorted_words", make)
+
+
+def complete_word(snapshot: Snapshot, prefix: str) -> str | None:
+    """The most frequent known word that *prefix* begins ("flood" -> "floodwaters")."""
+    words, counts = _sorted_words(snapshot)
+    start = bisect_left(words, prefix)
+    best, best_count = None, 0
+    for i in range(start, min(start + PREFIX_SCAN, len(words))):
+        if not words[i].startswith(prefix):
+            break
+        if counts[i] > best_count:
+            best, best_count = words[i], counts[i]
+    return best
 
 
 def close_words(snapshot: Snapshot, word: str, maxdist: int, limit: int = 10) -> list[str]:
@@ -40,6 +64,8 @@ def correct_word(snapshot: Snapshot, word: str) -> str | None:
         return None
     if lowered in snapshot.vocab["words"]:
         return None
+    if len(lowered) >= MIN_PREFIX and (completion := complete_word(snapshot, lowered)):
+        return completion  # the start of a longer word, more likely than a typo
     maxdist = 1 if len(lowered) <= 4 else 2
     words, counts = spelling_words(snapshot)
     found = process.extract(

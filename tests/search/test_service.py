@@ -304,3 +304,9 @@ def test_index_from_another_version_is_unavailable_not_a_crash(tmp_path: Path) -
     with Search(tmp_path / "ix") as service, pytest.raises(IndexUnavailable, match="again"):
         service.search(parse_request([("q", "x")]))
     assert run(EXAMPLE_ARCHIVE, tmp_path / "ix", workers=1).mode == "full"
+
+
+def test_the_start_of_a_longer_word_is_completed_rather_than_corrected(search: Search) -> None:
+    result = ask(search, q="flood")  # the archive says "floodwaters", and also "food"
+    assert (result["corrected_from"], result["did_you_mean"]) == ("flood", "floodwaters")
+    assert "brahmaputra" in result["hits"][0]["title"].casefold()
