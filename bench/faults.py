@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.build import disk_usage
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -226,17 +228,13 @@ def _mount_tmpfs(target: Path, size_kb: int) -> bool:
     return done.returncode == 0
 
 
-def _disk_usage_kb(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) // 1024 + 1
-
-
 def drill_disk_full(args: argparse.Namespace) -> int:
     """Fill the disk under the index during a rebuild: a small tmpfs when this process may
     mount one (root), otherwise a file-size limit (RLIMIT_FSIZE) on the indexer process.
     Both are the kernel refusing a write, which is what a full disk looks like."""
     with scratch(args.keep) as folder:
         archive, built, count = prepare(folder, args.events, args.seed, args.workers)
-        size = _disk_usage_kb(built)
+        size = disk_usage(built) // 1024 + 1  # kB
         mount = folder / "small-disk"
         method = args.method
         if method != "rlimit":

@@ -128,7 +128,7 @@ def request_mix(index: Path, total: int, seed: int) -> tuple[list[str], list[str
 
 def worker_mb(server: Server) -> list[float]:
     assert server.proc is not None
-    return [rss for _, name, rss, _ in memory_of(server.proc.pid).processes if name == "worker"]
+    return _workers(memory_of(server.proc.pid))
 
 
 def run_soak(server: Server, paths: Sequence[str], labels: Sequence[str], args: Any) -> Soak:

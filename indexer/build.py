@@ -146,18 +146,26 @@ def slow_segment_lengths(reader: Any) -> dict[str, npt.NDArray[np.uint16]]:
     }
 
 
-def writer_mb(writers: int) -> float:
-    """Posting buffer per writer (Whoosh's estimate of its size, in MB)."""
+def writer_mb(writers: int, available_mb: float | None = None) -> float:
+    """Posting buffer per writer (Whoosh's estimate of its size, in MB), from the memory
+    available now (or *available_mb*)."""
     if WRITER_MB is not None:
         return WRITER_MB
+    if available_mb is None:
+        available_mb = _available_mb()
+        if available_mb is None:
+            return WRITER_MB_MIN
+    share = available_mb * WRITER_MEMORY_SHARE / max(1, writers)
+    return max(WRITER_MB_MIN, min(WRITER_MB_MAX, share))
+
+
+def _available_mb() -> float | None:
     try:
         lines = Path("/proc/meminfo").read_text("ascii").splitlines()
         fields = dict(line.split(":", 1) for line in lines if ":" in line)
-        available = int(fields["MemAvailable"].split()[0]) / 1024
+        return int(fields["MemAvailable"].split()[0]) / 1024
     except (OSError, KeyError, ValueError):
-        return WRITER_MB_MIN
-    share = available * WRITER_MEMORY_SHARE / max(1, writers)
-    return max(WRITER_MB_MIN, min(WRITER_MB_MAX, share))
+        return None
 
 
 def _worker(

@@ -68,12 +68,16 @@ def read_summary(generation: Path) -> dict[str, Any]:
     try:
         data: dict[str, Any] = json.loads((generation / SUMMARY).read_text("utf-8"))
     except FileNotFoundError:  # written before summaries existed: derive it once
-        manifest = read_manifest(generation)
-        return {
-            "schema": manifest.get("schema"),
-            "events": sum(d["events"] for d in manifest.get("days", {}).values()),
-        }
+        return _summary(read_manifest(generation))
     return data
+
+
+def _summary(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "schema": manifest.get("schema"),
+        "events": sum(day["events"] for day in manifest.get("days", {}).values()),
+        "created": manifest.get("created"),
+    }
 
 
 def generations(index_dir: Path) -> list[Path]:
@@ -102,12 +106,7 @@ def write_manifest(generation: Path, manifest: dict[str, Any]) -> None:
     (generation / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), "utf-8"
     )
-    summary = {
-        "schema": manifest.get("schema"),
-        "events": sum(day["events"] for day in manifest.get("days", {}).values()),
-        "created": manifest.get("created"),
-    }
-    (generation / SUMMARY).write_text(json.dumps(summary), "utf-8")
+    (generation / SUMMARY).write_text(json.dumps(_summary(manifest)), "utf-8")
 
 
 def link_copy(source: Path, target: Path) -> None:

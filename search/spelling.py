@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from indexer.text import has_cjk
+from search.suggest import suggester
 
 if TYPE_CHECKING:
     from search.engine import Snapshot
 
 MIN_WORD = 3
 MIN_PREFIX = 4  # a word this long that starts a known word is completed, not corrected
-PREFIX_SCAN = 500  # completions looked at (sorted order) before picking the most frequent
+COMPLETIONS = 30  # suggestions looked through for a word (contexts and phrases come too)
 
 
 def spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
@@ -26,25 +26,13 @@ def spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
     return snapshot.derived("spell_words", make)
 
 
-def _sorted_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
-    def make() -> tuple[list[str], list[int]]:
-        items = sorted(snapshot.vocab["words"].items())
-        return [w for w, _ in items], [n for _, n in items]
-
-    return snapshot.derived("spell_sorted_words", make)
-
-
 def complete_word(snapshot: Snapshot, prefix: str) -> str | None:
-    """The most frequent known word that *prefix* begins ("flood" -> "floodwaters")."""
-    words, counts = _sorted_words(snapshot)
-    start = bisect_left(words, prefix)
-    best, best_count = None, 0
-    for i in range(start, min(start + PREFIX_SCAN, len(words))):
-        if not words[i].startswith(prefix):
-            break
-        if counts[i] > best_count:
-            best, best_count = words[i], counts[i]
-    return best
+    """The most frequent known word that *prefix* begins ("flood" -> "floodwaters"),
+    looked up in the suggester's sorted vocabulary."""
+    for suggestion in suggester(snapshot).suggest(prefix, COMPLETIONS):
+        if suggestion.kind == "word" and suggestion.text != prefix:
+            return suggestion.text
+    return None
 
 
 def close_words(snapshot: Snapshot, word: str, maxdist: int, limit: int = 10) -> list[str]:

@@ -285,5 +285,8 @@ def test_field_lengths_read_in_bulk_match_whoosh_per_document(tmp_path: Path) ->
 def test_writer_memory_follows_available_memory_within_bounds() -> None:
     import indexer.build as build
 
-    one, two = build.writer_mb(1), build.writer_mb(2)
-    assert build.WRITER_MB_MIN <= two <= one <= build.WRITER_MB_MAX
+    assert build.writer_mb(2, available_mb=8192) == 1024  # a quarter, split between two
+    assert build.writer_mb(1, available_mb=8192) == 2048
+    assert build.writer_mb(2, available_mb=24576) == build.WRITER_MB_MAX
+    assert build.writer_mb(2, available_mb=1024) == build.WRITER_MB_MIN
+    assert build.WRITER_MB_MIN <= build.writer_mb(2) <= build.WRITER_MB_MAX  # this machine
