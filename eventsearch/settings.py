@@ -49,7 +49,29 @@ SETTINGS = (
         "10",
         "seconds a connection may take to send a request's headers before it is closed (408)",
     ),
+    Setting(
+        "public_url",
+        "",
+        "public address (e.g. https://events.example.org) of every absolute URL (OpenSearch, "
+        "feeds, canonical links); Host is then ignored",
+    ),
+    Setting(
+        "allowed_hosts",
+        "",
+        "comma-separated Host names accepted (`*.example.org` allowed); others get 400 "
+        "(empty: any)",
+    ),
+    Setting(
+        "client_connections",
+        "50",
+        "connections one client address may hold open per worker; past that it alone gets "
+        "503 (trusted proxies exempt)",
+    ),
 )
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +90,9 @@ class Settings:
     log_level: str
     read_only: bool
     header_timeout: float
+    public_url: str
+    allowed_hosts: tuple[str, ...]
+    client_connections: int
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -82,7 +107,7 @@ class Settings:
             port=int(raw["port"]),
             workers=max(1, int(raw["workers"])),
             site_name=raw["site_name"][:40],
-            cors_origins=tuple(o.strip() for o in raw["cors_origins"].split(",") if o.strip()),
+            cors_origins=_split(raw["cors_origins"]),
             rate_limit=max(0, int(raw["rate_limit"])),
             rate_limit_loopback=raw["rate_limit_loopback"].lower() in ("1", "true", "yes"),
             cache_seconds=max(0, int(raw["cache_seconds"])),
@@ -90,13 +115,16 @@ class Settings:
             log_level=raw["log_level"],
             read_only=raw["read_only"].lower() in ("1", "true", "yes"),
             header_timeout=max(0.1, float(raw["header_timeout"])),
+            public_url=raw["public_url"].strip().rstrip("/"),
+            allowed_hosts=_split(raw["allowed_hosts"]),
+            client_connections=max(1, int(raw["client_connections"])),
         )
 
     def environ(self) -> dict[str, str]:
         """These settings as environment variables (for uvicorn worker processes)."""
         values = {
             f.name: ",".join(getattr(self, f.name))
-            if f.name == "cors_origins"
+            if isinstance(getattr(self, f.name), tuple)
             else str(getattr(self, f.name)).lower()
             if isinstance(getattr(self, f.name), bool)
             else str(getattr(self, f.name))

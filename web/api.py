@@ -1,4 +1,9 @@
-"""The versioned JSON API, ``/api/v1/…``: the same data as the pages, for other sites."""
+"""The versioned JSON API, ``/api/v1/…``: the same data as the pages, for other sites.
+
+Handlers here, in ``pages``, ``feeds`` and ``opensearch`` are plain ``def``: Starlette
+runs them in anyio's bounded thread pool (40 threads), so a slow search never holds the
+event loop that accepts connections and answers ``/healthz``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from starlette.routing import Route
 from search.params import page_number
 from web import data
 from web.caching import conditional
+from web.opensearch import base_url
 from web.state import state
 
 
@@ -27,13 +33,13 @@ def _respond(request: Request, build: Callable[[], dict[str, Any]]) -> Response:
     return conditional(request, generation, app.settings.cache_seconds, lambda: JSON(build()))
 
 
-async def search(request: Request) -> Response:
+def search(request: Request) -> Response:
     return _respond(
         request, lambda: data.search_data(state(request).search, request.query_params.multi_items())
     )
 
 
-async def event(request: Request) -> Response:
+def event(request: Request) -> Response:
     app, event_id = state(request), request.path_params["id"]
     current = app.search.event(event_id)
     if current.id != event_id:
@@ -41,45 +47,45 @@ async def event(request: Request) -> Response:
     return _respond(request, lambda: current.to_dict())
 
 
-async def related(request: Request) -> Response:
+def related(request: Request) -> Response:
     return _respond(
         request, lambda: data.related_data(state(request).search, request.path_params["id"])
     )
 
 
-async def context(request: Request) -> Response:
+def context(request: Request) -> Response:
     page = _page(request)
     return _respond(
         request, lambda: data.story_data(state(request).search, request.path_params["name"], page)
     )
 
 
-async def day(request: Request) -> Response:
+def day(request: Request) -> Response:
     return _respond(
         request, lambda: data.day_data(state(request).search, request.path_params["date"])
     )
 
 
-async def on_this_day(request: Request) -> Response:
+def on_this_day(request: Request) -> Response:
     month, day_of_month = _month_day(request.path_params["month_day"])
     return _respond(
         request, lambda: data.on_this_day_data(state(request).search, month, day_of_month)
     )
 
 
-async def suggest(request: Request) -> Response:
+def suggest(request: Request) -> Response:
     prefix = request.query_params.get("q", "")
     return _respond(request, lambda: data.suggest_data(state(request).search, prefix))
 
 
-async def overview(request: Request) -> Response:
+def overview(request: Request) -> Response:
     return _respond(request, lambda: data.home_data(state(request).search))
 
 
-async def openapi(request: Request) -> Response:
+def openapi(request: Request) -> Response:
     from web.openapi import spec
 
-    return JSON(spec(str(request.base_url).rstrip("/")))
+    return JSON(spec(base_url(request)))
 
 
 def _page(request: Request) -> int:

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -109,6 +110,14 @@ async def favicon(request: Request) -> Response:
     return FileResponse(STATIC / "icon.png", media_type="image/png")
 
 
+def trusted_hosts(allowed: tuple[str, ...]) -> list[Middleware]:
+    """400 for a Host header the operator did not list, so no request can make the site
+    write absolute URLs (OpenSearch, feeds) on someone else's host into shared caches."""
+    if not allowed:
+        return []
+    return [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed), www_redirect=False)]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
     search = Search(settings.index)
@@ -145,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(RequestLog),
             Middleware(SecurityHeaders),
+            *trusted_hosts(settings.allowed_hosts),
             Middleware(ApiCors, origins=settings.cors_origins),
             Middleware(
                 RateLimit,

@@ -128,11 +128,11 @@ def _feed(request: Request, render: Any, media_type: str) -> Response:
     )
 
 
-async def atom_feed(request: Request) -> Response:
+def atom_feed(request: Request) -> Response:
     return _feed(request, atom, ATOM_TYPE)
 
 
-async def rss_feed(request: Request) -> Response:
+def rss_feed(request: Request) -> Response:
     return _feed(request, rss, RSS_TYPE)
 
 

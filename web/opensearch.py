@@ -20,9 +20,11 @@ SHORT_NAME_MAX = 16
 
 
 def base_url(request: Request) -> str:
-    """Absolute base URL as the client sees it (uvicorn applies X-Forwarded-* from
-    trusted proxies to the scope, so this is right behind a proxy too)."""
-    return str(request.base_url).rstrip("/")
+    """The site's absolute base URL: ``EVENTSEARCH_PUBLIC_URL`` when the operator set it
+    (then no request header can change it), else as the client sees it (uvicorn applies
+    X-Forwarded-* from trusted proxies to the scope, so this is right behind a proxy too;
+    ``EVENTSEARCH_ALLOWED_HOSTS`` keeps arbitrary Host values out)."""
+    return state(request).settings.public_url or str(request.base_url).rstrip("/")
 
 
 def xml_bytes(root: ET.Element) -> bytes:
@@ -62,14 +64,14 @@ def suggestion_query(text: str, kind: str) -> str:
     return f'"{text}"' if kind == "context" else text
 
 
-async def opensearch_xml(request: Request) -> Response:
+def opensearch_xml(request: Request) -> Response:
     body = description(base_url(request), state(request).settings.site_name)
     return Response(
         body, media_type=DESCRIPTION_TYPE, headers={"Cache-Control": "public, max-age=86400"}
     )
 
 
-async def suggestions(request: Request) -> Response:
+def suggestions(request: Request) -> Response:
     """``[query, [completions], [descriptions], [urls]]`` (OpenSearch suggestions 1.1)."""
     prefix = request.query_params.get("q", "")[:100]
     found = state(request).search.suggest(prefix) if prefix.strip() else []

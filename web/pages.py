@@ -40,6 +40,7 @@ def render(
             {
                 "site_name": app.settings.site_name,
                 "alternate_json": api_url,
+                "canonical": _canonical(request, app.settings.public_url),
                 "q": request.query_params.get("q", ""),
                 **context,
             },
@@ -47,6 +48,14 @@ def render(
         )
 
     return conditional(request, app.search.snapshot().name, app.settings.cache_seconds, make)
+
+
+def _canonical(request: Request, public_url: str) -> str | None:
+    """The page's address on the operator's public URL (never one made from Host)."""
+    if not public_url:
+        return None
+    query = request.url.query
+    return public_url + request.url.path + (f"?{query}" if query else "")
 
 
 def _api(path: str, request: Request) -> str:
@@ -90,12 +99,12 @@ class SearchLinks:
         return self._url([(k, v) for k, v in self.items if k not in names])
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     context = data.home_data(state(request).search)
     return render(request, "home.html", {"data": context}, "/api/v1/overview")
 
 
-async def search_page(request: Request) -> Response:
+def search_page(request: Request) -> Response:
     result = data.search_data(state(request).search, request.query_params.multi_items())
     links = SearchLinks(request)
     chart = Markup(year_chart(result["per_year"], lambda year: links.only("year", year)))
@@ -107,7 +116,7 @@ async def search_page(request: Request) -> Response:
     )
 
 
-async def event_page(request: Request) -> Response:
+def event_page(request: Request) -> Response:
     app, event_id = state(request), request.path_params["id"]
     current = app.search.event(event_id)
     if current.id != event_id:  # an old slug of this event
@@ -118,7 +127,7 @@ async def event_page(request: Request) -> Response:
     )
 
 
-async def story_page(request: Request) -> Response:
+def story_page(request: Request) -> Response:
     name = request.path_params["name"]
     context = data.story_data(state(request).search, name, _page(request))
     return render(
@@ -131,13 +140,13 @@ async def story_page(request: Request) -> Response:
     )
 
 
-async def day_page(request: Request) -> Response:
+def day_page(request: Request) -> Response:
     date = request.path_params["date"]
     context = data.day_data(state(request).search, date)
     return render(request, "day.html", {"data": context}, f"/api/v1/days/{context['date']}")
 
 
-async def on_this_day_page(request: Request) -> Response:
+def on_this_day_page(request: Request) -> Response:
     text = request.path_params.get("month_day") or f"{dt.date.today():%m-%d}"
     month, day_of_month = _month_day(text)
     context = data.on_this_day_data(state(request).search, month, day_of_month)
