@@ -75,6 +75,7 @@ class Report:
     duplicates: int = 0
     listing_only: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # e.g. an unsafe URL dropped
     days: int = 0
     days_changed: int = 0
     days_deleted: int = 0
@@ -93,6 +94,7 @@ def _day_entry(day: DayFiles, report: DayReport) -> dict[str, Any]:
         "duplicates": report.duplicates,
         "listing_only": report.listing_only,
         "skipped": report.skipped,
+        "warnings": report.warnings,
         "headings": sorted(report.headings),
     }
 
@@ -418,6 +420,7 @@ def _summarise(report: Report, manifest: dict[str, Any]) -> Report:
         report.duplicates += entry["duplicates"]
         report.listing_only += entry["listing_only"]
         report.skipped += [{"path": p, "reason": r} for p, r in entry["skipped"]]
+        report.warnings += [{"path": p, "reason": r} for p, r in entry.get("warnings", [])]
     report.skipped += [{"path": p, "reason": r} for p, r in manifest.get("stray", [])]
     report.days = len(manifest["days"])
     return report

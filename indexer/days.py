@@ -27,6 +27,7 @@ class DayReport:
     duplicates: int = 0
     listing_only: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # pages indexed minus a link
     headings: set[str] = field(default_factory=set)  # fold_keys, for other days' ungluing
 
 
@@ -36,7 +37,7 @@ def _read(day: DayFiles, name: str) -> str:
     if size > MAX_PAGE_BYTES:
         raise PageSkipped(path, f"too large ({size:,} bytes; limit {MAX_PAGE_BYTES:,})")
     try:
-        raw = (day.path / name).read_bytes()
+        raw = day.read(name)
     except OSError as exc:
         raise PageSkipped(path, f"unreadable: {exc.strerror}") from None
     return decode(raw, path)
@@ -49,8 +50,8 @@ def day_headings(day: DayFiles) -> set[str]:
         if size > MAX_PAGE_BYTES:
             continue
         try:
-            raw = (day.path / name).read_bytes()
-        except OSError:
+            raw = day.read(name)
+        except (OSError, PageSkipped):  # read_day reports it
             continue
         items = [*_HEADINGS.findall(raw), *(t for m in _TOPICS.findall(raw) for t in m.split(b","))]
         found.update(fold_key(item.decode("utf-8", "replace")) for item in items)
@@ -64,9 +65,12 @@ def read_day(day: DayFiles, known_headings: Collection[str]) -> tuple[list[Event
     pages: list[Page] = []
     for name in day.page_names:
         try:
-            pages.append(parse_page(_read(day, name), f"{day.key}/{name}"))
+            page = parse_page(_read(day, name), f"{day.key}/{name}")
         except PageSkipped as skip:
             report.skipped.append((skip.path, skip.reason))
+            continue
+        pages.append(page)
+        report.warnings += [(f"{day.key}/{name}", reason) for reason in page.dropped]
     listing: list[ListingEntry] = []
     if day.listing_name:
         try:

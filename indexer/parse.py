@@ -8,6 +8,9 @@ is ``merge``'s job, since it needs the whole day.
 Every variant seen in the real archives is accepted: ``Source:``/``Sources:``/
 ``信息来源:``, ``Related:``/``有关:``, ``_Context:``/``_消息:``, ``[Cover Image]`` and
 ``[IMG]`` links (images, not sources), repeated list numbers, ``Formats:`` lines.
+
+Source and image URLs are links only when :func:`~indexer.urls.http_url` allows them;
+the page's ``dropped`` says what was taken out and why (the run reports it as warnings).
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from pathlib import PurePosixPath
 from indexer.domains import registrable_domain
 from indexer.errors import PageSkipped
 from indexer.event import Related, Source
-from indexer.text import clean, has_cjk
+from indexer.text import clean, has_cjk, printable
+from indexer.urls import url_problem
 
 MAX_PAGE_BYTES = 2_000_000  # real pages are a few KB; anything this big is not a page
+SHOWN_URL_CHARS = 100  # of a dropped URL in its warning: enough to recognise it
 
 _DATE_LINE = re.compile(r"^#{2,3}\s*\[\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*\]")
 _SECTION = re.compile(r"^###\s*([^\[].*?)\s*[:：]?\s*$")
@@ -61,6 +66,7 @@ class Page:
     related: tuple[Related, ...]
     variants: tuple[str, ...]  # ids named in its Changes section
     current_variant: str | None  # the id marked "(Current version)"
+    dropped: tuple[str, ...] = ()  # why each source/image URL was not kept as a link
 
     @property
     def lang(self) -> str:
@@ -134,15 +140,42 @@ def _parse_related(item: str) -> Related | None:
     return Related(page_id(match["url"]), clean(match["text"]), contexts)
 
 
-def _parse_source(item: str) -> tuple[Source | None, str | None]:
-    """A Sources list item -> (source, image); either may be None."""
+def _dropped(problem: str, what: str, url: str) -> str:
+    return f"{problem} dropped from {what}: {printable(url[:SHOWN_URL_CHARS])}"
+
+
+def _checked_source(name: str, url: str) -> tuple[Source | None, list[str]]:
+    """The source, with its URL only if that may be a link; and what was dropped.
+
+    Dropped here, at index time, rather than when rendering: the JSON API then never
+    hands an embedder an unsafe URL. The outlet's name stays (shown as plain text), so
+    the reader still sees who reported it; with no name either, nothing is left to show.
+    """
+    problem = url_problem(url)
+    if problem is None:
+        return Source(name, url, registrable_domain(url)), []
+    what = f"source '{name}'" if name else "unnamed source"
+    return (Source(name, "", "") if name else None), [_dropped(problem, what, url)]
+
+
+def _checked_image(url: str | None) -> tuple[str | None, list[str]]:
+    if url is None:
+        return None, []
+    problem = url_problem(url)
+    return (url, []) if problem is None else (None, [_dropped(problem, "image", url)])
+
+
+def _parse_source(item: str) -> tuple[Source | None, str | None, list[str]]:
+    """A Sources list item -> (source, image, what was dropped); either may be None."""
     match = _SOURCE.match(item.strip())
     if not match:
-        return None, None
+        return None, None, []
     name, url, img = clean(match["name"]), match["url"], match["img"]
     if name.casefold() in {"cover image", "img", "image"}:
-        return None, url
-    return Source(name, url, registrable_domain(url)), img
+        return None, *_checked_image(url)
+    source, dropped = _checked_source(name, url)
+    image, dropped_image = _checked_image(img)
+    return source, image, dropped + dropped_image
 
 
 def _page_sections(lines: list[str]) -> dict[str, list[str]]:
@@ -199,13 +232,14 @@ def parse_page(text: str, path: str) -> Page:
     if not title:
         raise PageSkipped(path, "no title line (# ...)")
     sections = _page_sections(lines[index + 1 :])
-    sources, images = [], []
+    sources, images, dropped = [], [], []
     for item in _items(sections.get("sources", [])):
-        source, image = _parse_source(item)
+        source, image, drops = _parse_source(item)
         if source:
             sources.append(source)
         if image:
             images.append(image)
+        dropped += drops
     related = [r for r in map(_parse_related, _items(sections.get("related", []))) if r]
     variants, current = _parse_changes(sections.get("changes", []))
     return Page(
@@ -219,6 +253,7 @@ def parse_page(text: str, path: str) -> Page:
         related=tuple(related),
         variants=variants,
         current_variant=current,
+        dropped=tuple(dict.fromkeys(dropped)),
     )
 
 

@@ -57,3 +57,15 @@ def fold_key(text: str) -> str:
 
 def has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def printable(text: str) -> str:
+    """*text* with each non-printable character escaped (``\\n``, ``\\x07``, ``\\u202e``).
+
+    For names and URLs from an archive shown in reports: a newline or terminal escape in a
+    file name must not forge report lines, and an undecodable name (lone surrogates from
+    the file system) must still be writable as UTF-8 JSON.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)

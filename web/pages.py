@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from indexer.urls import http_url
 from search.params import SORTS
 from web import data
 from web.api import _month_day, _page
@@ -26,6 +27,9 @@ templates.env.globals["quote"] = lambda text: quote(str(text), safe="")
 templates.env.globals["event_url"] = lambda event_id: "/events/" + quote(event_id, safe="/")
 templates.env.globals["story_url"] = lambda name: "/stories/" + quote(name, safe="")
 templates.env.globals["day_url"] = lambda date: f"/days/{date}"
+# The indexer already drops every URL that is not http(s); checked again where links are
+# written, so an index from elsewhere (or an older build) can never put one in a page.
+templates.env.globals["http_url"] = http_url
 
 
 def render(

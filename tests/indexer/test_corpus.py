@@ -76,3 +76,14 @@ def test_en_changes_sections_fold_variants_into_one_event(en_corpus: Path) -> No
     assert len(ids) == len(set(ids))  # no id belongs to two events
     afghan = next(e for e in events if e.id.startswith("news/2017/02/3/according-to-afghan-police"))
     assert any(a.startswith("news/2017/02/3/war-in-afghanistan") for a in afghan.aliases)
+
+
+@pytest.mark.parametrize("corpus", ["zh_corpus", "en_corpus"])
+def test_scan_refuses_no_file_of_a_real_archive(
+    corpus: str, request: pytest.FixtureRequest
+) -> None:
+    # The file-name rule and the symlink rule are for hostile archives: every real slug
+    # and folder must pass them.
+    found = scan(request.getfixturevalue(corpus))
+    assert found.stray == []
+    assert sum(len(day.page_names) for day in found.days.values()) > 0

@@ -232,6 +232,57 @@ def test_source_in_an_archive_wrapper_is_credited_to_the_wrapped_outlet() -> Non
     assert page.sources == (Source("Reuters", url, "reuters.com"),)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(document.cookie)",
+        "\x01javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example.com/x",
+    ],
+)
+def test_source_with_an_unsafe_url_keeps_its_name_as_plain_text_and_reports_the_drop(
+    url: str,
+) -> None:
+    page = parse_page(page_with_sources("Source:", f"[Examplia Gazette]({url})"), PAGE_PATH)
+
+    assert page.sources == (Source("Examplia Gazette", "", ""),)
+    assert len(page.dropped) == 1
+    assert "dropped from source 'Examplia Gazette'" in page.dropped[0]
+
+
+def test_image_with_an_unsafe_url_is_dropped_and_reported() -> None:
+    text = page_with_sources(
+        "Sources:",
+        "[Cover Image](data:text/html,<script>alert(1)</script>)",
+        "[Examplia Gazette](https://www.gazette.example.com/a) [IMG](javascript:alert(1))",
+        "[Harbour Radio](https://radio.example.org/b) [IMG](https://img.example.com/b.jpg)",
+    )
+
+    page = parse_page(text, PAGE_PATH)
+
+    assert page.images == ("https://img.example.com/b.jpg",)
+    assert [s.url for s in page.sources] == [
+        "https://www.gazette.example.com/a",
+        "https://radio.example.org/b",
+    ]
+    assert [reason.split(":", 1)[0] for reason in page.dropped] == [
+        "unsafe URL scheme 'data' dropped from image",
+        "unsafe URL scheme 'javascript' dropped from image",
+    ]
+
+
+def test_source_with_no_name_and_an_unsafe_url_is_dropped_whole() -> None:
+    page = parse_page(page_with_sources("Source:", "[](javascript:alert(1))"), PAGE_PATH)
+
+    assert page.sources == ()
+    assert page.dropped == (
+        "unsafe URL scheme 'javascript' dropped from unnamed source: javascript:alert(1)",
+    )
+
+
 def test_formats_line_before_the_date_line_is_ignored() -> None:
     formats = (
         "Formats: [HTML](/news/2020/01/5/x.html)  [JSON](/news/2020/01/5/x.json)"
