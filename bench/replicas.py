@@ -12,7 +12,8 @@ Everything runs on 127.0.0.1 in a temporary folder, with ``deploy/nginx.conf`` i
 2. Checks of the edge: API answers are cached (``X-Cache-Status: HIT``) and, once their
    max-age has passed, revalidated by ETag (``REVALIDATED``); OpenSearch URLs follow the
    client's Host through the forwarded headers; the shipped rate limit answers 429 to a
-   burst.
+   burst; one address holding more requests in flight than the shipped ``limit_conn``
+   gets 503 for the extra ones while another address is served.
 3. Throughput through nginx with one replica, then with two (same request mix, pages and
    suggestions that nginx does not cache, so the replicas do the work).
 4. Failover: load through nginx; meanwhile a new day is added to the archive and
@@ -29,8 +30,10 @@ import argparse
 import json
 import os
 import re
+import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +51,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NEW_WORD = "zebracorn"  # only the day published mid-run has it
 CACHE_SECONDS = 2  # the replicas' max-age here (60 by default), so revalidation shows soon
+FLOODER, BYSTANDER = "127.0.0.2", "127.0.0.3"  # two client addresses (127/8 is loopback)
+HELD_EXTRA = 5  # requests the flooder holds in flight past the shipped limit_conn
 
 MAIN_CONF = """\
 {user}
@@ -71,7 +76,11 @@ http {{
 def render_site(
     config: str, name: str, listen: int, ports: Sequence[int], cache: Path, rate: str | None
 ) -> str:
-    """deploy/nginx.conf for one server: its own upstream, zones, port and cache folder."""
+    """deploy/nginx.conf for one server: its own upstream, zones, port and cache folder.
+
+    *rate* None keeps the shipped edge limits; else it is the request rate of a load
+    phase, with the connection limit lifted too (the load comes from one address).
+    """
     site = re.sub(
         r"(upstream eventsearch \{\n)(.*?)(\n    keepalive)",
         lambda m: (
@@ -87,12 +96,14 @@ def render_site(
     site = site.replace("upstream eventsearch {", f"upstream {name} {{")
     site = site.replace("zone=eventsearch_", f"zone={name}_")
     site = site.replace("keys_zone=eventsearch:", f"keys_zone={name}:")
+    site = site.replace("limit_conn eventsearch_", f"limit_conn {name}_")
     site = site.replace("proxy_cache eventsearch;", f"proxy_cache {name};")
     site = site.replace("/var/cache/nginx/eventsearch", str(cache))
     site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
     site = site.replace("limit_req_status 429;", "")  # once per http block, added by caller
     if rate:
         site = re.sub(r"rate=\d+r/s", f"rate={rate}", site)
+        site = re.sub(r"(limit_conn \S+) \d+;", r"\1 65535;", site)  # nginx's maximum
     return site
 
 
@@ -238,10 +249,62 @@ def edge_checks(port: int, limited_port: int) -> list[tuple[str, bool, str]]:
     return checks
 
 
-def _request(port: int, path: str, headers: dict[str, str] | None = None) -> Any:
+def connection_limit_check(port: int, limit: int) -> tuple[str, bool, str]:
+    """One address holds more requests in flight than *limit*; another asks meanwhile."""
+    socks = [_held_request(port) for _ in range(limit + HELD_EXTRA)]
+    try:
+        answers = _first_bytes(socks, seconds=2.0)
+        other = _status(port, "/api/v1/search?q=flood", source=BYSTANDER)
+    finally:
+        for sock in socks:
+            sock.close()
+    refused = sum(a.startswith(b"HTTP/1.1 503 ") for a in answers)
+    held = answers.count(b"")
+    return (
+        "edge connection limit answers 503 to one address, serves another",
+        refused == HELD_EXTRA and held == limit and other == 200,
+        f"{len(socks)} requests in flight from {FLOODER}: {held} held, {refused} × 503 "
+        f"(limit_conn {limit}); {BYSTANDER} meanwhile: {other}",
+    )
+
+
+def shipped_connection_limit(config: str) -> int:
+    found = re.search(r"^\s*limit_conn \S+ (\d+);", config, re.M)
+    if found is None:
+        raise RuntimeError(f"{CONFIG} sets no limit_conn")
+    return int(found[1])
+
+
+def _held_request(port: int) -> socket.socket:
+    """A request nginx keeps in progress: its headers sent, the body they promise never."""
+    sock = socket.create_connection((HOST, port), timeout=5, source_address=(FLOODER, 0))
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+    return sock
+
+
+def _first_bytes(socks: Sequence[socket.socket], seconds: float) -> list[bytes]:
+    """What each socket received within *seconds* (b"" for those still waiting)."""
+    answers: dict[socket.socket, bytes] = {}
+    deadline = time.monotonic() + seconds
+    with selectors.DefaultSelector() as selector:
+        for sock in socks:
+            selector.register(sock, selectors.EVENT_READ)
+        while len(answers) < len(socks) and (left := deadline - time.monotonic()) > 0:
+            for key, _ in selector.select(left):
+                ready = key.fileobj
+                assert isinstance(ready, socket.socket)
+                answers[ready] = ready.recv(64)
+                selector.unregister(ready)
+    return [answers.get(sock, b"") for sock in socks]
+
+
+def _request(
+    port: int, path: str, headers: dict[str, str] | None = None, source: str | None = None
+) -> Any:
     import http.client
 
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    address = (source, 0) if source else None
+    conn = http.client.HTTPConnection(HOST, port, timeout=10, source_address=address)
     conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()
@@ -259,8 +322,8 @@ def _body(port: int, path: str, headers: dict[str, str]) -> str:
     return str(body.decode("utf-8", "replace"))
 
 
-def _status(port: int, path: str) -> int:
-    response, _ = _request(port, path)
+def _status(port: int, path: str, source: str | None = None) -> int:
+    response, _ = _request(port, path, source=source)
     return int(response.status)
 
 
@@ -427,6 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for port in (two_port, one_port, limited_port):
             wait_for(port, "/healthz")
         checks = edge_checks(two_port, limited_port)
+        checks.append(connection_limit_check(limited_port, shipped_connection_limit(config)))
         paths = mix(WORDS)
         throughput = {}
         for name, port in (("one replica", one_port), ("two replicas", two_port)):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ def _print_summary(report: Report) -> None:
         f"{report.days:,} days ({report.duplicates:,} duplicates merged, "
         f"{report.listing_only:,} listing-only, {len(report.skipped):,} skipped) "
         f"in {report.seconds:.1f}s -> {report.index}/{report.generation}"
+        f"; {len(report.warnings):,} warnings (see --json)"
     )
     for item in report.skipped[:20]:
         print(f"  skipped {item['path']}: {item['reason']}")
@@ -146,8 +148,6 @@ def _log_config(level: str) -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     settings = Settings.load(
         index=args.index,
         archive=args.archive,
@@ -178,6 +178,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"worker{'s' if settings.workers > 1 else ''}",
         flush=True,
     )
+    with _shared_rate_limit(settings.rate_limit):
+        _run_uvicorn(settings)
+    return 0
+
+
+@contextlib.contextmanager
+def _shared_rate_limit(rate: int) -> Iterator[None]:
+    """One table of token buckets for all workers (see web.limits), removed on exit."""
+    if not rate:
+        yield
+        return
+    from web import limits
+
+    table = limits.create_table()
+    os.environ[limits.FILE_ENV] = str(table)  # worker processes inherit it
+    try:
+        yield
+    finally:
+        os.environ.pop(limits.FILE_ENV, None)
+        table.unlink(missing_ok=True)
+
+
+def _run_uvicorn(settings: Settings) -> None:
+    import uvicorn
+
     uvicorn.run(
         "web.app:create_app",
         factory=True,
@@ -194,7 +219,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
         http="web.server:NoDelayHttpProtocol",
     )
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,11 @@ SETTINGS = (
     Setting("workers", "1", "uvicorn worker processes sharing the index"),
     Setting("site_name", "eventsearch", "name shown in pages and the OpenSearch ShortName"),
     Setting("cors_origins", "*", "comma-separated origins allowed to call the API (GET only)"),
-    Setting("rate_limit", "120", "API and search requests per minute per client (0: off)"),
+    Setting(
+        "rate_limit",
+        "120",
+        "API, search and page requests per minute per client, for the whole server (0: off)",
+    ),
     Setting("rate_limit_loopback", "false", "also rate-limit clients on 127.0.0.1/::1"),
     Setting("cache_seconds", "60", "Cache-Control max-age of API and page responses"),
     Setting("forwarded_allow_ips", "127.0.0.1", "proxies trusted for X-Forwarded-* headers"),

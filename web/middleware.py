@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import math
 import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.errors import RateLimited
+from web.limits import buckets_for
 
 log = logging.getLogger("eventsearch.access")
 
@@ -83,29 +83,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_wrapper)
 
 
-class TokenBuckets:
-    """Per-client token buckets: *rate* requests a minute, bursts up to *rate*."""
-
-    def __init__(self, rate: int, max_clients: int = 100_000) -> None:
-        self.rate = rate
-        self.per_second = rate / 60.0
-        self.buckets: dict[str, tuple[float, float]] = {}
-        self.max_clients = max_clients
-
-    def take(self, client: str, now: float | None = None) -> int:
-        """0 when allowed, else seconds until a token is available."""
-        now = time.monotonic() if now is None else now
-        tokens, last = self.buckets.get(client, (float(self.rate), now))
-        tokens = min(float(self.rate), tokens + (now - last) * self.per_second)
-        if tokens < 1.0:
-            self.buckets[client] = (tokens, now)
-            return max(1, math.ceil((1.0 - tokens) / self.per_second))
-        if len(self.buckets) >= self.max_clients and client not in self.buckets:
-            self.buckets.clear()  # crude bound on memory under address churn
-        self.buckets[client] = (tokens - 1.0, now)
-        return 0
-
-
 def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -114,13 +91,26 @@ def is_loopback(host: str) -> bool:
 
 
 class RateLimit:
-    """429 + Retry-After for clients past the limit on the paths that do search work."""
+    """429 + Retry-After for clients past the limit on the paths that do real work.
 
-    LIMITED = ("/api/", "/search", "/suggest")
+    Searches, suggestions, feeds, the API and the pages read from the index; static
+    files, ``/healthz``, ``/embed.js``, ``/favicon.ico`` and ``/opensearch.xml`` do not.
+    The budget is shared by all of ``serve``'s workers (see :mod:`web.limits`).
+    """
+
+    LIMITED = (
+        "/api/",
+        "/search",
+        "/suggest",
+        "/events/",
+        "/stories/",
+        "/days/",
+        "/on-this-day",
+    )
 
     def __init__(self, app: ASGIApp, rate: int, loopback: bool, on_limit: Any) -> None:
         self.app = app
-        self.buckets = TokenBuckets(rate) if rate else None
+        self.buckets = buckets_for(rate) if rate else None
         self.loopback = loopback
         self.on_limit = on_limit
 

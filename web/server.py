@@ -1,4 +1,4 @@
-"""uvicorn's HTTP protocol with TCP_NODELAY and a deadline for request headers.
+"""uvicorn's HTTP protocol with TCP_NODELAY, a deadline for headers, a cap per client.
 
 With ``--workers`` above 1, uvicorn binds the listening socket itself in a way that
 asyncio does not recognise as TCP, so Nagle's algorithm stays on and each response on a
@@ -10,23 +10,58 @@ that opens and never finishes its headers (idle or "slowloris" clients): each ho
 of the worker's ``limit_concurrency`` slots until the client goes away, so enough of them
 turn everyone else away with 503. Here a connection gets ``header_timeout`` seconds to
 complete each request's headers, then a 408 and the connection closed.
+
+That cap of ``limit_concurrency`` is shared by everyone: one address holding 1,050 idle
+sockets got every other client a 503. So each client address may also hold only
+``client_connections`` of them per worker; one more is answered 503 at once and closed,
+before it takes a slot. Trusted proxies (``forwarded_allow_ips``) are exempt: every client
+behind them arrives from their address (nginx's ``limit_conn`` does the job there).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
-from typing import Any
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, ClassVar
 
+from uvicorn.config import Config
+
+# uvicorn's own parser of forwarded_allow_ips ("*", addresses, CIDR networks), so that
+# the proxies exempt here are exactly those whose X-Forwarded-For uvicorn believes.
+# Private: tests/web/test_client_connections.py fails loudly if an upgrade renames it.
+from uvicorn.middleware.proxy_headers import _TrustedHosts
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.utils import get_remote_addr
 
 from eventsearch.settings import Settings
 
-_TIMEOUT_408 = (
-    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-    b"content-length: 29\r\nconnection: close\r\n\r\nrequest headers took too long"
-)
+log = logging.getLogger("eventsearch")
+
+
+def plain_response(status: int, text: str, *headers: str) -> bytes:
+    """A whole response written without the app, after which the connection is closed."""
+    body = text.encode()
+    head = [
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+        "content-type: text/plain; charset=utf-8",
+        f"content-length: {len(body)}",
+        "connection: close",
+        *headers,
+    ]
+    return "\r\n".join(head).encode() + b"\r\n\r\n" + body
+
+
+_TIMEOUT_408 = plain_response(408, "request headers took too long")
+
+
+def too_many_connections(retry_after: int) -> bytes:
+    return plain_response(
+        503, "too many connections from your address", f"retry-after: {max(1, retry_after)}"
+    )
 
 
 def set_nodelay(transport: asyncio.BaseTransport) -> None:
@@ -35,16 +70,81 @@ def set_nodelay(transport: asyncio.BaseTransport) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+class ClientConnections:
+    """Open connections per client address in one worker; trusted peers are not counted."""
+
+    def __init__(self, limit: int, trusted: Callable[[str], bool]) -> None:
+        self.limit = limit
+        self.trusted = trusted
+        self.open: dict[str, int] = {}
+        self._warned: set[str] = set()  # one log line per address while it is at the cap
+
+    def _counted(self, host: str | None) -> str | None:
+        """*host*, unless it is not counted (no address: a Unix socket; a trusted proxy)."""
+        return None if host is None or self.trusted(host) else host
+
+    def admit(self, host: str | None) -> bool:
+        """Count one more connection from *host*; False (and not counted) past the cap."""
+        key = self._counted(host)
+        if key is None:
+            return True
+        held = self.open.get(key, 0)
+        if held >= self.limit:
+            if key not in self._warned:
+                self._warned.add(key)
+                log.warning(
+                    "%s holds %d connections (EVENTSEARCH_CLIENT_CONNECTIONS): refusing more "
+                    "with 503 until it closes some",
+                    key,
+                    held,
+                )
+            return False
+        self.open[key] = held + 1
+        return True
+
+    def release(self, host: str | None) -> None:
+        key = self._counted(host)
+        if key is None:
+            return
+        held = self.open.pop(key) - 1
+        if held:
+            self.open[key] = held
+        self._warned.discard(key)
+
+
 class NoDelayHttpProtocol(HttpToolsProtocol):
-    header_timeout: float | None = None  # read once per process from the settings
+    # Read once per worker process, from the settings and uvicorn's config.
+    header_timeout: ClassVar[float | None] = None
+    clients: ClassVar[ClientConnections | None] = None
+    refusal: ClassVar[bytes] = b""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if NoDelayHttpProtocol.header_timeout is None:
-            NoDelayHttpProtocol.header_timeout = Settings.load(os.environ).header_timeout
+        if NoDelayHttpProtocol.clients is None:
+            NoDelayHttpProtocol._configure(self.config)
         self._header_deadline: asyncio.TimerHandle | None = None
+        self._peer: str | None = None
+        self._admitted = False
+
+    @classmethod
+    def _configure(cls, config: Config) -> None:
+        settings = Settings.load(os.environ)
+        cls.header_timeout = settings.header_timeout
+        cls.clients = ClientConnections(
+            settings.client_connections, _TrustedHosts(config.forwarded_allow_ips).__contains__
+        )
+        cls.refusal = too_many_connections(config.timeout_keep_alive)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        assert self.clients is not None
+        address = get_remote_addr(transport)
+        self._peer = address[0] if address else None
+        if not self.clients.admit(self._peer):
+            # Not handed to uvicorn, so it takes none of the shared limit_concurrency slots.
+            transport.write(self.refusal)
+            transport.close()
+            return
+        self._admitted = True
         set_nodelay(transport)
         super().connection_made(transport)
         self._arm_header_deadline()
@@ -58,6 +158,11 @@ class NoDelayHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if not self._admitted:
+            return
+        assert self.clients is not None
+        self._admitted = False
+        self.clients.release(self._peer)
         self._cancel_header_deadline()
         super().connection_lost(exc)
 

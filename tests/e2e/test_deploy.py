@@ -25,6 +25,7 @@ def test_two_replicas_behind_nginx_survive_a_publish_and_a_killed_replica(tmp_pa
         "both replicas switch to the published generation",
         "nginx routes around the dead replica",
         "edge rate limit answers 429 to a burst",
+        "edge connection limit answers 503 to one address, serves another",
         "API answers cached at the edge",
         "stale API answers revalidated by ETag",
     ):
