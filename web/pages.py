@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -20,6 +20,7 @@ from web import data
 from web.api import _month_day, _page
 from web.caching import conditional
 from web.chart import year_chart
+from web.links import SearchLinks
 from web.state import state
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -67,42 +68,6 @@ def _api(path: str, request: Request) -> str:
     return f"/api/v1{path}" + (f"?{query}" if query else "")
 
 
-class SearchLinks:
-    """URLs of the search page with one parameter changed (facets, paging, sort)."""
-
-    def __init__(self, request: Request) -> None:
-        self.items = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
-
-    def _url(self, items: list[tuple[str, str]]) -> str:
-        return "/search?" + urlencode(items)
-
-    def toggle(self, name: str, value: str) -> str:
-        items = [(k, v) for k, v in self.items if k != "page"]
-        if (name, value) in items:
-            items.remove((name, value))
-        else:
-            items.append((name, value))
-        if name == "year":  # months only make sense within one chosen year
-            items = [(k, v) for k, v in items if k != "month"]
-        return self._url(items)
-
-    def only(self, name: str, value: str) -> str:
-        items = [(k, v) for k, v in self.items if k not in (name, "page")]
-        return self._url([*items, (name, value)])
-
-    def page(self, number: int) -> str:
-        return self._url([*((k, v) for k, v in self.items if k != "page"), ("page", str(number))])
-
-    def sort(self, value: str) -> str:
-        return self.only("sort", value)
-
-    def query(self, text: str) -> str:
-        return self.only("q", text)
-
-    def without(self, *names: str) -> str:
-        return self._url([(k, v) for k, v in self.items if k not in names])
-
-
 def home(request: Request) -> Response:
     context = data.home_data(state(request).search)
     return render(request, "home.html", {"data": context}, "/api/v1/overview")
@@ -110,7 +75,7 @@ def home(request: Request) -> Response:
 
 def search_page(request: Request) -> Response:
     result = data.search_data(state(request).search, request.query_params.multi_items())
-    links = SearchLinks(request)
+    links = SearchLinks(request.query_params.multi_items())
     chart = Markup(year_chart(result["per_year"], lambda year: links.only("year", year)))
     return render(
         request,

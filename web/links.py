@@ -1,0 +1,46 @@
+"""URLs of the search page with one parameter changed: facet toggles, paging, sort.
+
+Pages render these links and the API hands them to clients (``toggle_url``), so both
+follow the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+
+class SearchLinks:
+    """URLs of the search page with one parameter changed (facets, paging, sort)."""
+
+    def __init__(self, params: Iterable[tuple[str, str]]) -> None:
+        self.items = [(k, v) for k, v in params if k != "format"]
+
+    def _url(self, items: list[tuple[str, str]]) -> str:
+        return "/search?" + urlencode(items)
+
+    def toggle(self, name: str, value: str) -> str:
+        items = [(k, v) for k, v in self.items if k != "page"]
+        if (name, value) in items:
+            items.remove((name, value))
+        else:
+            items.append((name, value))
+        if name == "year":  # months only make sense within one chosen year
+            items = [(k, v) for k, v in items if k != "month"]
+        return self._url(items)
+
+    def only(self, name: str, value: str) -> str:
+        items = [(k, v) for k, v in self.items if k not in (name, "page")]
+        return self._url([*items, (name, value)])
+
+    def page(self, number: int) -> str:
+        return self._url([*((k, v) for k, v in self.items if k != "page"), ("page", str(number))])
+
+    def sort(self, value: str) -> str:
+        return self.only("sort", value)
+
+    def query(self, text: str) -> str:
+        return self.only("q", text)
+
+    def without(self, *names: str) -> str:
+        return self._url([(k, v) for k, v in self.items if k not in names])
