@@ -614,7 +614,7 @@ class _NoResultCache:
 
         def exec_module(module):
             run(module)
-            module.RESULT_CACHE_SIZE = 0
+            module.RESULT_CACHE_BYTES = 0
 
         spec.loader.exec_module = exec_module
         return spec
@@ -625,7 +625,7 @@ sys.meta_path.insert(0, _NoResultCache())
 
 
 def sitecustomize_without_cache(folder: Path) -> Path:
-    """A folder whose sitecustomize.py sets ``search.service.RESULT_CACHE_SIZE = 0`` when
+    """A folder whose sitecustomize.py sets ``search.service.RESULT_CACHE_BYTES = 0`` when
     that module is imported, in every Python process started with it on PYTHONPATH."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sitecustomize.py").write_text(NOCACHE_SITE, "utf-8")
@@ -1216,7 +1216,7 @@ def _notes(r: Results) -> list[str]:
         f"and {r.args.workers} uvicorn workers: BM25F with a recency boost, top 10 with "
         "highlighted title and summary, total, facets context/domain/year/month/lang (each "
         "ignoring its own filter), spelling fallback. *As served* keeps its per-worker result "
-        "cache (2,048 answers); *cache off* sets `search.service.RESULT_CACHE_SIZE = 0` in "
+        "cache (64 MB of answers); *cache off* sets `search.service.RESULT_CACHE_BYTES = 0` in "
         "every server process through a `sitecustomize.py` on `PYTHONPATH`.",
         "- **Datasette**: `datasette serve --immutable events.db` with `default_page_size 10`, "
         "`default_facet_size 20`, `facet_time_limit_ms 10000`, `sql_time_limit_ms 20000`, "

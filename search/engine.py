@@ -4,7 +4,9 @@ Whoosh stays the index of record; what it does per posting in Python, we do once
 searcher: a term's postings become two arrays (document numbers, BM25F partial scores)
 the first time the term is used, kept in an LRU cache, and every later query combines
 arrays with vectorised set operations. Phrases are checked by Whoosh (positions) and
-cached the same way. Filters and facets read the memory-mapped ``columns``.
+cached the same way. Filters and facets read the memory-mapped ``columns``. Prefix and
+fuzzy clauses expand to vocabulary terms, ``QUERY_EXPANSION`` at most for all the clauses
+of one query together, so a query's first use reads a bounded number of postings lists.
 
 :class:`Snapshot` is one open generation; :class:`IndexHandle` hands out the current
 snapshot and swaps in a new one when an indexing run publishes a new generation.
@@ -39,6 +41,7 @@ log = logging.getLogger("eventsearch.search")
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 PHRASE_BOOST = 1.5  # a phrase match outranks the same words scattered
 MAX_EXPANSION = 200  # terms a prefix or fuzzy clause may expand to
+QUERY_EXPANSION = 400  # ... and all such clauses of one query together (see expansion_share)
 CACHE_BYTES = 256 * 1024 * 1024  # per process, term arrays + phrase results
 REFRESH_SECONDS = 1.0  # how often CURRENT is checked for a new generation
 RETIRE_SECONDS = 30.0  # an old snapshot is closed this long after a new one opens
@@ -87,6 +90,15 @@ def intersect(parts: list[Matches]) -> Matches:
     return result
 
 
+def expansion_share(query: wq.Query, total: int | None = None) -> int:
+    """Terms each prefix or fuzzy clause of *query* may expand to: an equal share of
+    *total* (``QUERY_EXPANSION``), so that forty prefixes read no more postings than a few.
+    Decided from the query alone, before evaluation, so no answer depends on the cache."""
+    budget = QUERY_EXPANSION if total is None else total
+    clauses = sum(isinstance(leaf, wq.Prefix | wq.FuzzyTerm) for leaf in query.leaves())
+    return max(1, min(MAX_EXPANSION, budget // max(clauses, 1)))
+
+
 def exclude(a: Matches, b: Matches) -> Matches:
     keep = np.isin(a.docs, b.docs, assume_unique=True, invert=True)
     return Matches(a.docs[keep], a.scores[keep])
@@ -103,15 +115,21 @@ class _LRU:
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
-        value = make()
-        size = value.docs.nbytes + value.scores.nbytes + 100
+        value = make()  # outside the lock: another thread may make the same key meanwhile
         with self.lock:
+            if key in self.items:  # ... and then its copy is kept, and counted, once
+                self.items.move_to_end(key)
+                return self.items[key]
             self.items[key] = value
-            self.used += size
+            self.used += _nbytes(value)
             while self.used > self.budget and len(self.items) > 1:
                 _, old = self.items.popitem(last=False)
-                self.used -= old.docs.nbytes + old.scores.nbytes + 100
+                self.used -= _nbytes(old)
         return value
+
+
+def _nbytes(value: Matches) -> int:
+    return value.docs.nbytes + value.scores.nbytes + 100
 
 
 def _open_searcher(generation: Path) -> tuple[Any, Any]:
@@ -226,66 +244,76 @@ class Snapshot:
     # -- evaluation ---------------------------------------------------------------
     def evaluate(self, query: wq.Query) -> Matches:
         """All live documents matching *query*, with BM25F scores."""
+        return self._eval(query, expansion_share(query))
+
+    def _eval(self, query: wq.Query, share: int) -> Matches:
+        """*query* evaluated; *share*: terms each of its prefix or fuzzy clauses may
+        expand to."""
         method = getattr(self, f"_eval_{type(query).__name__}", None)
         if method is None:
             return self._eval_whoosh(query)
-        result: Matches = method(query)
+        result: Matches = method(query, share)
         return result
 
-    def _eval_Every(self, query: wq.Every) -> Matches:
+    def _eval_Every(self, query: wq.Every, share: int) -> Matches:
         docs = self.live_docs
         return Matches(docs, np.zeros(len(docs), np.float32))
 
-    def _eval_NullQuery(self, query: Any) -> Matches:
+    def _eval_NullQuery(self, query: Any, share: int) -> Matches:
         return _empty()
 
     _eval__NullQuery = _eval_NullQuery
 
-    def _eval_And(self, query: wq.And) -> Matches:
-        return intersect([self.evaluate(q) for q in query.subqueries])
+    def _eval_And(self, query: wq.And, share: int) -> Matches:
+        return intersect([self._eval(q, share) for q in query.subqueries])
 
-    def _eval_Or(self, query: wq.Or) -> Matches:
-        return union([self.evaluate(q) for q in query.subqueries])
+    def _eval_Or(self, query: wq.Or, share: int) -> Matches:
+        return union([self._eval(q, share) for q in query.subqueries])
 
-    def _eval_AndNot(self, query: wq.AndNot) -> Matches:
-        return exclude(self.evaluate(query.a), self.evaluate(query.b))
+    def _eval_AndNot(self, query: wq.AndNot, share: int) -> Matches:
+        return exclude(self._eval(query.a, share), self._eval(query.b, share))
 
-    def _eval_Term(self, query: wq.Term) -> Matches:
+    def _eval_Term(self, query: wq.Term, share: int = 0) -> Matches:
         return self.cache.get(
             ("term", query.fieldname, query.text),
             lambda: self._postings(query.fieldname, query.text),
         )
 
-    def _eval_DateRange(self, query: wq.DateRange) -> Matches:
+    def _eval_DateRange(self, query: wq.DateRange, share: int) -> Matches:
         start = (query.startdate.date() - EPOCH).days if query.startdate else -(10**9)
         end = (query.enddate.date() - EPOCH).days if query.enddate else 10**9
         day = self.columns.day
         docs = np.flatnonzero((day >= start) & (day <= end) & self.columns.live).astype(np.int32)
         return Matches(docs, np.zeros(len(docs), np.float32))
 
-    def _eval_Prefix(self, query: wq.Prefix) -> Matches:
+    def _eval_Prefix(self, query: wq.Prefix, share: int) -> Matches:
         def make() -> Matches:
             with self.whoosh_lock:
                 terms = []
                 for term in self.reader.expand_prefix(query.fieldname, query.text):
                     terms.append(term.decode() if isinstance(term, bytes) else term)
-                    if len(terms) >= MAX_EXPANSION:
+                    if len(terms) >= share:
                         break
-            return union([self._eval_Term(wq.Term(query.fieldname, t)) for t in terms])
+            return self._union_of(query.fieldname, terms)
 
-        return self.cache.get(("prefix", query.fieldname, query.text), make)
+        return self.cache.get(("prefix", query.fieldname, query.text, share), make)
 
-    def _eval_FuzzyTerm(self, query: wq.FuzzyTerm) -> Matches:
+    def _eval_FuzzyTerm(self, query: wq.FuzzyTerm, share: int) -> Matches:
         from search.spelling import close_words
 
         def make() -> Matches:
             from search.query import analyze
 
-            words = close_words(self, query.text, query.maxdist, limit=MAX_EXPANSION)
-            terms = {t for w in [query.text, *words] for t, _ in analyze(w)}
-            return union([self._eval_Term(wq.Term(query.fieldname, t)) for t in terms])
+            words = close_words(self, query.text, query.maxdist, limit=share)
+            terms = dict.fromkeys(t for w in [query.text, *words] for t, _ in analyze(w))
+            return self._union_of(query.fieldname, list(terms)[:share])
 
-        return self.cache.get(("fuzzy", query.fieldname, query.text, query.maxdist), make)
+        key = ("fuzzy", query.fieldname, query.text, query.maxdist, share)
+        return self.cache.get(key, make)
+
+    def _union_of(self, field: str, terms: list[str]) -> Matches:
+        """The documents with any of *terms* in *field* (an expanded clause)."""
+        return union([self._eval_Term(wq.Term(field, t)) for t in terms])
 
     def _eval_whoosh(self, query: wq.Query) -> Matches:
         """Anything else (phrases): Whoosh finds the documents, once per snapshot."""

@@ -4,33 +4,67 @@ The index's own analyzer re-reads the stored text with character offsets, so ste
 folded accents and Traditional/Simplified Chinese highlight exactly what they matched.
 (A lean replacement for ``whoosh.highlight``: one analyzer pass, no token copies; this
 runs for 20 texts per results page.)
+
+Every cost here is bounded by what is shown, not by the size of the page: a title is cut
+to ``TEXT_CHARS`` before it is marked, and a summary is analyzed only for its first
+``SCAN_CHARS`` characters, and no further than the end of the snippet once a match is
+found. A match past that (only in pages far longer than any real one) is not marked; the
+snippet then shows the summary's start.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 
-from indexer.analysis import analyze
+from indexer.analysis import Term, analyze
 
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60  # context kept before the first match in a long summary
+WORD_CHARS = 20  # how far a cut looks for a space to end at
+TEXT_CHARS = 1_000  # the most of a title (or of a hit's summary) shown; real titles < 420
+SCAN_CHARS = 4_000  # the most of a summary read for matches; real summaries < 3,700
+
+Span = tuple[int, int]
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """(start, end) character offsets of the words of *text* that analyze to *terms*."""
+def clip(text: str, limit: int = TEXT_CHARS) -> str:
+    """*text* cut to at most *limit* characters, at a space when there is one near."""
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", max(0, limit - WORD_CHARS), limit + 1)
+    return text[: space if space > 0 else limit].rstrip()
+
+
+def _terms(text: str, limit: int) -> Iterator[Term]:
+    """The analyzed words of the first *limit* characters of *text* (whole words only)."""
+    return analyze(clip(text, limit))
+
+
+def match_spans(
+    text: str, terms: set[str], scan: int = SCAN_CHARS, after: int | None = None
+) -> list[Span]:
+    """(start, end) character offsets of the words of *text* that analyze to *terms*,
+    read no further than *scan* characters, nor than *after* characters past the first."""
     if not terms or not text:
         return []
-    spans: list[tuple[int, int]] = []
-    for term in analyze(text):
-        if term.text in terms:
-            if spans and term.start < spans[-1][1]:  # overlapping Han sub-words
-                spans[-1] = (spans[-1][0], max(spans[-1][1], term.end))
-            else:
-                spans.append((term.start, term.end))
+    spans: list[Span] = []
+    stop = scan
+    for term in _terms(text, scan):
+        if term.start >= stop:
+            break
+        if term.text not in terms:
+            continue
+        if not spans and after is not None:
+            stop = min(stop, term.start + after)
+        if spans and term.start < spans[-1][1]:  # overlapping Han sub-words
+            spans[-1] = (spans[-1][0], max(spans[-1][1], term.end))
+        else:
+            spans.append((term.start, term.end))
     return spans
 
 
-def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+def _marked(text: str, spans: list[Span], start: int, end: int) -> str:
     parts, at = [], start
     for s, e in spans:
         if e <= start or s >= end:
@@ -50,26 +84,29 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 def _word_start(text: str, at: int) -> int:
     if at <= 0:
         return 0
-    space = text.rfind(" ", 0, at)
-    return space + 1 if space != -1 and at - space < 20 else at
+    space = text.rfind(" ", max(0, at - WORD_CHARS + 1), at)
+    return space + 1 if space != -1 else at
 
 
 def _word_end(text: str, at: int) -> int:
     if at >= len(text):
         return len(text)
-    space = text.find(" ", at)
-    return space if space != -1 and space - at < 20 else at
+    space = text.find(" ", at, at + WORD_CHARS)
+    return space if space != -1 else at
 
 
-def highlight_title(text: str, terms: set[str]) -> str:
-    return _marked(text, match_spans(text, terms), 0, len(text))
+def highlight_title(text: str, terms: set[str], limit: int = TEXT_CHARS) -> str:
+    """The whole title, marked; a title longer than *limit* is cut (and says so)."""
+    shown = clip(text, limit)
+    suffix = " …" if len(shown) < len(text) else ""
+    return _marked(shown, match_spans(shown, terms, scan=limit), 0, len(shown)) + suffix
 
 
 def highlight_summary(text: str, terms: set[str], limit: int = SNIPPET_CHARS) -> str:
     """The whole summary when short; else a window around the first match."""
-    spans = match_spans(text, terms)
     if len(text) <= limit:
-        return _marked(text, spans, 0, len(text))
+        return _marked(text, match_spans(text, terms), 0, len(text))
+    spans = match_spans(text, terms, after=limit + WORD_CHARS)
     first = spans[0][0] if spans else 0
     start = _word_start(text, max(0, first - LEAD_CHARS))
     end = _word_end(text, min(len(text), start + limit))

@@ -1,28 +1,76 @@
-"""Result values returned by ``search.service`` (and serialised by the API as-is)."""
+"""Result values returned by ``search.service`` (and serialised by the API as-is).
+
+A hit carries its event *as listed*: title and summary cut to ``TEXT_CHARS`` and each
+list to ``HIT_LIST_ITEMS``, with ``truncated`` saying so, so that one huge page costs a
+results page (and the result cache) no more than a real one. The whole event is
+``Search.event(id)``, the event page and ``/api/v1/events/{id}``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.event import Event
 from search.facets import Facet
+from search.highlight import TEXT_CHARS, clip
 from search.params import SearchRequest
+
+HIT_LIST_ITEMS = 20  # contexts, sources, images, related, aliases of a hit; real ones <= 10
+# Estimated bytes of the Python objects around the strings (see SearchResult.nbytes).
+HIT_OVERHEAD = 2_000
+ITEM_OVERHEAD = 200
+RESULT_OVERHEAD = 4_000
+
+
+def listed(event: Event) -> tuple[Event, bool]:
+    """*event* as a hit carries it, and whether anything was cut."""
+    shown = dataclasses.replace(
+        event,
+        title=clip(event.title, TEXT_CHARS),
+        summary=clip(event.summary, TEXT_CHARS),
+        contexts=event.contexts[:HIT_LIST_ITEMS],
+        sources=event.sources[:HIT_LIST_ITEMS],
+        images=event.images[:HIT_LIST_ITEMS],
+        related=event.related[:HIT_LIST_ITEMS],
+        aliases=event.aliases[:HIT_LIST_ITEMS],
+    )
+    return shown, shown != event
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    event: Event
+    event: Event  # as listed (see the module docstring)
     title_html: str  # HTML-safe, matches in <mark>
     summary_html: str
     score: float
+    truncated: bool = False  # the event's text or lists were cut for the listing
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.event.to_dict(),
+            "truncated": self.truncated,
             "highlight": {"title": self.title_html, "summary": self.summary_html},
             "score": round(self.score, 4),
         }
+
+    def strings(self) -> list[str]:
+        """Every string the hit holds (for its size in memory)."""
+        e = self.event
+        return [
+            e.id,
+            e.title,
+            e.summary,
+            self.title_html,
+            self.summary_html,
+            *e.contexts,
+            *e.images,
+            *e.aliases,
+            *(text for s in e.sources for text in (s.name, s.url, s.domain)),
+            *(text for r in e.related for text in (r.id, r.text, *r.contexts)),
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +93,15 @@ class SearchResult:
 
         shown = min(self.total, MAX_RESULTS)
         return max(1, -(-shown // self.request.per_page))
+
+    def nbytes(self) -> int:
+        """An estimate of the memory this result holds (for the result cache's budget):
+        its strings exactly, the objects around them by a constant each."""
+        hits = sum(HIT_OVERHEAD + sum(map(sys.getsizeof, h.strings())) for h in self.hits)
+        values = [v for f in self.facets for v in f.values]
+        facets = sum(ITEM_OVERHEAD + sys.getsizeof(v.value) for v in values)
+        texts = sys.getsizeof(self.interpreted) + ITEM_OVERHEAD * len(self.per_year)
+        return RESULT_OVERHEAD + texts + hits + facets
 
     def to_dict(self) -> dict[str, Any]:
         r = self.request

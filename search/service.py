@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 
 from indexer.columns import EPOCH
 from indexer.event import Event
@@ -18,11 +19,13 @@ from search.facets import apply, compute_facets, filter_masks
 from search.highlight import highlight_summary, highlight_title
 from search.params import MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
-from search.results import Hit, SearchResult
+from search.results import Hit, SearchResult, listed
 from search.spelling import correct_query
 from search.suggest import Suggestion, suggest
 
-RESULT_CACHE_SIZE = 2048
+# Answers kept per Search (per worker process), by their estimated size in memory
+# (SearchResult.nbytes): a count would let a few huge pages fill the memory. 0: no cache.
+RESULT_CACHE_BYTES = 64 * 1024 * 1024
 RECENCY_WEIGHT = 0.15  # the newest event scores at most 15% above the oldest
 FEW_RESULTS = 3  # fewer than this and a correction is offered
 
@@ -30,10 +33,13 @@ FEW_RESULTS = 3  # fewer than this and a correction is offered
 class Search:
     """Answers every question about one index directory; safe to share between threads."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, cache_bytes: int | None = None) -> None:
         self.handle = IndexHandle(Path(index_dir))
-        self._cache: OrderedDict[tuple[str, SearchRequest], SearchResult] = OrderedDict()
-        self._lock = threading.Lock()
+        budget = RESULT_CACHE_BYTES if cache_bytes is None else cache_bytes
+        self._cache: LRUCache[tuple[str, SearchRequest], SearchResult] = LRUCache(
+            budget, getsizeof=SearchResult.nbytes
+        )
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
     def snapshot(self) -> Snapshot:
         return self.handle.current()
@@ -52,14 +58,12 @@ class Search:
         snapshot = self.snapshot()
         key = (snapshot.name, request)
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         result = self._search(snapshot, request)
-        with self._lock:
+        with self._lock, contextlib.suppress(ValueError):  # larger than the whole budget
             self._cache[key] = result
-            while len(self._cache) > RESULT_CACHE_SIZE:
-                self._cache.popitem(last=False)
         return result
 
     def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResult:
@@ -137,11 +141,13 @@ class Search:
         with snapshot.whoosh_lock:
             fields = snapshot.searcher.stored_fields(docnum)
         event = from_stored(fields)
+        shown, truncated = listed(event)
         return Hit(
-            event,
-            highlight_title(event.title, terms),
-            highlight_summary(event.summary, terms),
+            shown,
+            highlight_title(shown.title, terms),
+            highlight_summary(event.summary, terms),  # a match may be past the cut
             score,
+            truncated,
         )
 
     # -- everything else ----------------------------------------------------------

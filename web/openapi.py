@@ -201,7 +201,7 @@ SCHEMAS: dict[str, Any] = {
                         {"$ref": "#/components/schemas/Event"},
                         {
                             "type": "object",
-                            "required": ["highlight"],
+                            "required": ["highlight", "truncated"],
                             "properties": {
                                 "highlight": {
                                     "type": "object",
@@ -209,7 +209,12 @@ SCHEMAS: dict[str, Any] = {
                                         "title": {"type": "string"},
                                         "summary": {"type": "string"},
                                     },
-                                }
+                                },
+                                "truncated": {
+                                    "type": "boolean",
+                                    "description": "title, summary or lists were cut to keep "
+                                    "the hit small; /events/{id} has the whole event",
+                                },
                             },
                         },
                     ]
