@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eventsearch.settings import Settings
+from eventsearch.settings import BOOLEAN, BY_NAME, SettingError, Settings, shown_default
 from indexer import store
 from indexer.errors import IndexerError
 from search.errors import SearchError
@@ -61,16 +61,17 @@ def _print_summary(report: Report) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from indexer.build import run
 
+    settings = settings_of(args)
     report = run(
-        Path(args.archive),
-        Path(args.index),
+        settings.archive,
+        settings.index,
         full=args.full,
         workers=args.workers,
         wait=args.wait,
         allow_shrink=args.allow_shrink,
         progress=_progress_bar(sys.stderr.isatty() and not args.json),
     )
-    published = _publish(Path(args.index), Path(args.publish), args.wait) if args.publish else None
+    published = _publish(settings.index, Path(args.publish), args.wait) if args.publish else None
     if args.json:
         print(json.dumps({**report.as_dict(), "published": published}, ensure_ascii=False))
     else:
@@ -124,7 +125,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     ]
     params += [("context", c) for c in args.context] + [("domain", d) for d in args.domain]
     params += [("year", y) for y in args.year] + [("lang", x) for x in args.lang]
-    with Search(args.index) as service:
+    with Search(settings_of(args).index) as service:
         result = service.search(parse_request(params))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -148,15 +149,7 @@ def _log_config(level: str) -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = Settings.load(
-        index=args.index,
-        archive=args.archive,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        read_only=True if args.read_only else None,
-    )
+    settings = settings_of(args)
     if not settings.read_only and store.needs_rebuild(settings.index):
         from indexer.build import run
 
@@ -221,16 +214,63 @@ def _run_uvicorn(settings: Settings) -> None:
     )
 
 
+def settings_of(args: argparse.Namespace) -> Settings:
+    """Every setting: the command's flags, then the environment, then the defaults."""
+    return Settings.load(**{name: getattr(args, name) for name in args.setting_flags})
+
+
+def _flag_type(name: str) -> Callable[[str], str]:
+    """Checks a flag's text with its setting's cast, so the error names the flag."""
+    setting = BY_NAME[name]
+
+    def check(text: str) -> str:
+        try:
+            setting.cast.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{text!r} {exc}") from None
+        return text  # cast again, with the environment, by Settings.load
+
+    return check
+
+
+def _setting_argument(name: str) -> dict[str, Any]:
+    """``add_argument`` options of the setting *name*: help, check or on/off switch."""
+    setting = BY_NAME[name]
+    help_text = f"{setting.help} (env {setting.env}; default {shown_default(setting)})"
+    options: dict[str, Any] = {"help": help_text.replace("%", "%%")}  # argparse formats it
+    if setting.cast is BOOLEAN:
+        options["action"] = argparse.BooleanOptionalAction  # --read-only / --no-read-only
+    else:
+        options["type"] = _flag_type(name)
+    return options
+
+
+def add_setting_flags(
+    parser: argparse.ArgumentParser, *names: str, positional: tuple[str, ...] = ()
+) -> None:
+    """A ``--flag`` per setting in *names*, an optional positional argument per setting
+    in *positional*; help and checks derived from SETTINGS, read by :func:`settings_of`."""
+    for name in positional:
+        parser.add_argument(name, nargs="?", **_setting_argument(name))
+    for name in names:
+        parser.add_argument(BY_NAME[name].flag, dest=name, **_setting_argument(name))
+    parser.set_defaults(setting_flags=(*positional, *names))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventsearch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     index = sub.add_parser("index", help="build or update the index of an archive")
-    index.add_argument("archive", help="archive folder (the one holding news/)")
-    index.add_argument("--index", default="index", help="index directory (default: ./index)")
+    add_setting_flags(index, "index", positional=("archive",))
     index.add_argument("--json", action="store_true", help="print the summary as JSON")
     index.add_argument("--full", action="store_true", help="rebuild from scratch")
-    index.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
+    index.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="indexing processes (default: one per core; EVENTSEARCH_WORKERS is serve's)",
+    )
     index.add_argument(
         "--wait", type=float, default=0.0, help="seconds to wait for another run holding the index"
     )
@@ -248,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = sub.add_parser("search", help="search an index")
     search.add_argument("query", help='query, e.g. \'"air strike" context:"Syrian Civil War"\'')
-    search.add_argument("--index", default="index", help="index directory (default: ./index)")
+    add_setting_flags(search, "index")
     search.add_argument("--json", action="store_true", help="print the result as JSON")
     search.add_argument("--limit", type=int, default=10, help="results per page (max 100)")
     search.add_argument("--page", type=int, default=1)
@@ -258,22 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(func=cmd_search)
 
     serve = sub.add_parser("serve", help="serve the web site, OpenSearch and the JSON API")
-    serve.add_argument("--index", help="index directory (env EVENTSEARCH_INDEX; default ./index)")
-    serve.add_argument(
-        "--archive",
-        help="archive to index when there is no index yet (default: the bundled examples/archive)",
-    )
-    serve.add_argument("--host", help="address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, help="worker processes (default 1)")
-    serve.add_argument(
-        "--forwarded-allow-ips",
-        help="proxies trusted for X-Forwarded-* headers (default 127.0.0.1)",
-    )
-    serve.add_argument(
-        "--read-only",
-        action="store_true",
-        help="never index: serve what is published in --index (a replica)",
+    add_setting_flags(
+        serve, "index", "archive", "host", "port", "workers", "forwarded_allow_ips", "read_only"
     )
     serve.set_defaults(func=cmd_serve)
     return parser
@@ -284,12 +310,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
-    except (IndexerError, SearchError) as exc:
+    except (IndexerError, SearchError, SettingError) as exc:
         print(f"eventsearch: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("eventsearch: interrupted; the previous index is untouched", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `eventsearch search … | head` stopped reading: not an error
+        # Python would report the failed flush of stdout at exit; give it nowhere to go.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

@@ -1,35 +1,49 @@
-"""Shared fixtures: the bundled example archive and the real corpora in ../shared."""
+"""Shared fixtures: the bundled example archive and the real archives (zh, en)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_ARCHIVE = ROOT / "examples" / "archive"
-CORPUS = ROOT.parent / "shared" / "corpus"
-ZH_CORPUS = CORPUS / "zh"
-EN_CORPUS = CORPUS / "en"
+CORPUS_ENV = "EVENTSEARCH_TEST_CORPUS"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"  # on dev and CI machines
+
+
+def corpus_root(environ: Mapping[str, str] | None = None) -> Path:
+    """The folder holding the real archives ``zh/`` and ``en/``: the one
+    ``EVENTSEARCH_TEST_CORPUS`` names, else ``../shared/corpus``."""
+    named = (os.environ if environ is None else environ).get(CORPUS_ENV, "").strip()
+    if not named:
+        return DEFAULT_CORPUS
+    root = Path(named).expanduser()
+    if not root.is_dir():  # asked for by name: a typo must not pass as "skipped"
+        pytest.fail(f"{CORPUS_ENV}={named!r} is not a folder", pytrace=False)
+    return root
 
 
 def need_corpus(path: Path) -> Path:
     if not (path / "news").is_dir():
         pytest.skip(
-            f"real archive not found at {path} (../shared/corpus is only on dev/CI machines)"
+            f"real archive not found at {path} (set {CORPUS_ENV} to a folder holding "
+            f"zh/ and en/; default ../shared/corpus)"
         )
     return path
 
 
 @pytest.fixture(scope="session")
 def zh_corpus() -> Path:
-    return need_corpus(ZH_CORPUS)
+    return need_corpus(corpus_root() / "zh")
 
 
 @pytest.fixture(scope="session")
 def en_corpus() -> Path:
-    return need_corpus(EN_CORPUS)
+    return need_corpus(corpus_root() / "en")
 
 
 @pytest.fixture

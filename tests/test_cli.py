@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from eventsearch.settings import Settings
+
 from .conftest import EXAMPLE_ARCHIVE, ROOT
 
 
-def eventsearch(*args: str) -> subprocess.CompletedProcess[str]:
+def eventsearch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "eventsearch.cli", *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,
@@ -41,3 +47,135 @@ def test_missing_archive_exits_2_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "archive folder not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def run_main(*args: str) -> int:
+    from eventsearch.cli import main
+
+    return main(list(args))
+
+
+def test_search_finds_the_index_named_by_the_environment(
+    example_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EVENTSEARCH_INDEX", str(example_index))
+    assert run_main("search", "boeing amsterdam", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["total"] > 0
+
+
+def test_index_writes_to_the_index_and_reads_the_archive_named_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EVENTSEARCH_INDEX", str(tmp_path / "ix"))
+    monkeypatch.setenv("EVENTSEARCH_ARCHIVE", str(EXAMPLE_ARCHIVE))
+    assert run_main("index", "--json", "--workers", "1") == 0
+    assert json.loads(capsys.readouterr().out)["events"] > 40
+    assert (tmp_path / "ix" / "CURRENT").is_file()
+
+
+def test_a_flag_wins_over_the_environment(
+    example_index: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("EVENTSEARCH_INDEX", str(tmp_path / "elsewhere"))
+    assert run_main("search", "boeing", "--index", str(example_index), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["total"] > 0
+
+
+def test_serve_takes_flags_then_environment_then_defaults_and_hands_them_to_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventsearch import cli
+
+    served: list[Settings] = []
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve writes the hand-over here
+    monkeypatch.setattr(cli, "_run_uvicorn", served.append)
+    monkeypatch.setenv("EVENTSEARCH_PORT", "9001")
+    monkeypatch.setenv("EVENTSEARCH_READ_ONLY", "yes")
+    monkeypatch.setenv("EVENTSEARCH_RATE_LIMIT", "0")
+    monkeypatch.setenv("EVENTSEARCH_HEADER_TIMEOUT", "2.5")
+    assert run_main("serve", "--index", str(tmp_path / "ix"), "--port", "9002") == 0
+    [settings] = served
+    assert (settings.index, settings.port, settings.read_only) == (tmp_path / "ix", 9002, True)
+    assert (settings.host, settings.header_timeout) == ("127.0.0.1", 2.5)
+    assert Settings.load(os.environ) == settings  # what each worker process loads
+
+
+def test_no_read_only_flag_overrides_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventsearch.cli import build_parser, settings_of
+
+    monkeypatch.setenv("EVENTSEARCH_READ_ONLY", "true")
+    args = build_parser().parse_args(["serve", "--no-read-only"])
+    assert settings_of(args).read_only is False
+
+
+@pytest.mark.parametrize("command", [["index"], ["search", "boeing"], ["serve"]])
+def test_a_bad_variable_stops_every_command_with_its_name(command: list[str]) -> None:
+    result = eventsearch(*command, env={"EVENTSEARCH_PORT": "80a"})
+    assert result.returncode == 2
+    assert result.stderr == "eventsearch: error: EVENTSEARCH_PORT='80a' is not a whole number\n"
+
+
+def test_a_bad_boolean_says_which_spellings_fit() -> None:
+    result = eventsearch("serve", env={"EVENTSEARCH_READ_ONLY": "maybe"})
+    assert result.returncode == 2
+    assert result.stderr == (
+        "eventsearch: error: EVENTSEARCH_READ_ONLY='maybe' is not a boolean "
+        "(use true/false, yes/no, on/off, 1/0)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--port", "80a"], "argument --port: '80a' is not a whole number"),
+        (["--port", "70000"], "argument --port: '70000' is out of range (1 to 65535)"),
+        (["--workers", "0"], "argument --workers: '0' is out of range (at least 1)"),
+        (["--index", ""], "argument --index: '' is empty (a folder is needed)"),
+    ],
+)
+def test_a_bad_flag_value_names_the_flag(
+    flags: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run_main("serve", *flags)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"eventsearch serve: error: {message}\n")
+
+
+@pytest.mark.parametrize("command", ["index", "search", "serve"])
+def test_help_gives_each_setting_flag_its_variable_and_default(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        run_main(command, "--help")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "(env EVENTSEARCH_INDEX; default ./index)" in help_text
+
+
+def test_search_into_a_closed_pipe_ends_quietly(example_index: Path) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` that has already exited
+    with os.fdopen(write_end, "w") as stdout:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "eventsearch.cli",
+                "search",
+                "malaysia",
+                "--index",
+                str(example_index),
+            ],
+            cwd=ROOT,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert (result.returncode, result.stderr) == (0, "")
