@@ -10,8 +10,13 @@ several worker processes share one copy in the page cache.
     lang            uint8[N]    index into meta.langs
     context_ptr     int32[N+1]  CSR: context_ids[context_ptr[d]:context_ptr[d+1]]
     context_ids     int32[M]    index into meta.contexts (display names)
+    context_spelling_ids int32[M]  the event's own spelling: index into meta.context_spellings
     domain_ptr/ids  likewise for source domains
     len_<field>     uint16[N]   field length in tokens (BM25 length normalisation)
+
+A context's display name is the spelling most live events use (``示例国`` over
+``示例國``), recomputed from ``context_spelling_ids`` whenever rows are appended or
+deleted, so full and incremental runs agree.
 
 ``vocab.json`` holds title words and phrases with their counts (spelling and
 suggestions). Rows are collected while events are written (:class:`ColumnRows`), so a
@@ -111,6 +116,8 @@ class Columns:
     langs: list[str]
     contexts: list[str]
     domains: list[str]
+    context_spelling_ids: IntArray
+    context_spellings: list[str]
 
     @property
     def doc_count(self) -> int:
@@ -118,7 +125,7 @@ class Columns:
 
 
 class _Names:
-    """Interned names: the first spelling seen is the display name."""
+    """Interned names; with *fold*, spellings of one context_key share an id."""
 
     def __init__(self, names: list[str], fold: bool = False) -> None:
         self.names = list(names)
@@ -150,7 +157,7 @@ def empty_columns() -> Columns:
         context_ptr=np.zeros(1, np.int32), context_ids=zero,
         domain_ptr=np.zeros(1, np.int32), domain_ids=zero,
         lengths={f: np.zeros(0, np.uint16) for f in TEXT_FIELDS},
-        langs=[], contexts=[], domains=[],
+        langs=[], contexts=[], domains=[], context_spelling_ids=zero, context_spellings=[],
     )  # fmt: skip
 
 
@@ -162,10 +169,19 @@ def extend_columns(
 ) -> Columns:
     """*base* with *deleted* documents dropped from ``live`` and *rows* appended."""
     langs, contexts, domains = _Names(base.langs), _Names(base.contexts, True), _Names(base.domains)
+    spellings = _Names(base.context_spellings)
     live = np.concatenate([np.asarray(base.live), np.ones(len(rows), np.bool_)])
     live[deleted] = False
     context_ptr, context_ids = _append_csr(
         base.context_ptr, base.context_ids, [[contexts(c) for c in r] for r in rows.contexts]
+    )
+    _, spelling_ids = _append_csr(
+        base.context_ptr,
+        base.context_spelling_ids,
+        [[spellings(c) for c in r] for r in rows.contexts],
+    )
+    labels = most_used_spellings(
+        contexts.names, spellings.names, context_ids, spelling_ids, live[_owners(context_ptr)]
     )
     domain_ptr, domain_ids = _append_csr(
         base.domain_ptr, base.domain_ids, [[domains(d) for d in r] for r in rows.domains]
@@ -179,8 +195,40 @@ def extend_columns(
         context_ptr=context_ptr, context_ids=context_ids,
         domain_ptr=domain_ptr, domain_ids=domain_ids,
         lengths={f: np.concatenate([np.asarray(base.lengths[f]), lengths[f]]) for f in TEXT_FIELDS},
-        langs=langs.names, contexts=contexts.names, domains=domains.names,
+        langs=langs.names, contexts=labels, domains=domains.names,
+        context_spelling_ids=spelling_ids, context_spellings=spellings.names,
     )  # fmt: skip
+
+
+def _owners(ptr: IntArray) -> IntArray:
+    """For each CSR entry, the document it belongs to."""
+    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr)).astype(np.int32)
+
+
+def most_used_spellings(
+    names: list[str],
+    spellings: list[str],
+    ids: IntArray,
+    spelling_ids: IntArray,
+    counted: npt.NDArray[np.bool_],
+) -> list[str]:
+    """*names* with each context renamed to the spelling most *counted* entries give it
+    (ties: the first in code-point order, so the order events were added never matters);
+    a context no counted entry names keeps its name."""
+    labels = list(names)
+    context, spelling = np.asarray(ids)[counted], np.asarray(spelling_ids)[counted]
+    if not len(context) or not spellings:
+        return labels
+    pairs, uses = np.unique(
+        context.astype(np.int64) * len(spellings) + spelling, return_counts=True
+    )
+    context, spelling = pairs // len(spellings), pairs % len(spellings)
+    alphabetical = np.argsort(np.argsort(np.asarray(spellings, dtype=object)))
+    order = np.lexsort((alphabetical[spelling], -uses, context))
+    first = order[np.r_[True, context[order][1:] != context[order][:-1]]]
+    for c, s in zip(context[first].tolist(), spelling[first].tolist(), strict=True):
+        labels[c] = spellings[s]
+    return labels
 
 
 def save_columns(generation: Path, columns: Columns) -> None:
@@ -190,11 +238,17 @@ def save_columns(generation: Path, columns: Columns) -> None:
         "live": columns.live, "day": columns.day, "lang": columns.lang,
         "context_ptr": columns.context_ptr, "context_ids": columns.context_ids,
         "domain_ptr": columns.domain_ptr, "domain_ids": columns.domain_ids,
+        "context_spelling_ids": columns.context_spelling_ids,
         **{f"len_{f}": a for f, a in columns.lengths.items()},
     }  # fmt: skip
     for name, array in arrays.items():
         np.save(folder / f"{name}.npy", np.asarray(array))
-    meta = {"langs": columns.langs, "contexts": columns.contexts, "domains": columns.domains}
+    meta = {
+        "langs": columns.langs,
+        "contexts": columns.contexts,
+        "domains": columns.domains,
+        "context_spellings": columns.context_spellings,
+    }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
@@ -218,6 +272,7 @@ def load_columns(generation: Path) -> Columns:
         return np.load(folder / f"{name}.npy", mmap_mode="r")
 
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    spelled = (folder / "context_spelling_ids.npy").exists()  # absent before spellings were kept
     return Columns(
         live=array("live"),
         day=array("day"),
@@ -230,6 +285,8 @@ def load_columns(generation: Path) -> Columns:
         langs=meta["langs"],
         contexts=meta["contexts"],
         domains=meta["domains"],
+        context_spelling_ids=array("context_spelling_ids" if spelled else "context_ids"),
+        context_spellings=meta["context_spellings"] if spelled else meta["contexts"],
     )
 
 

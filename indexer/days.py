@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -10,11 +11,20 @@ from indexer.archive import DayFiles
 from indexer.errors import PageSkipped
 from indexer.event import Event
 from indexer.merge import merge_day
-from indexer.parse import MAX_PAGE_BYTES, ListingEntry, Page, decode, parse_listing, parse_page
+from indexer.parse import (
+    MAX_PAGE_BYTES,
+    ListingEntry,
+    Page,
+    decode,
+    parse_listing,
+    parse_page,
+    split_contexts,
+)
 from indexer.text import fold_key
 
 _HEADINGS = re.compile(rb"^#####[ \t]*([^\r\n]+)", re.M)
-_TOPICS = re.compile("_(?:Context|消息)[ \t]*[:：][ \t]*([^_\r\n]+)".encode())
+# Topics run to the end of the line; parse.split_contexts splits them as the parser does.
+_TOPICS = re.compile("_(?:Context|消息)[ \t]*(?::|：)([^\r\n]*)".encode())
 
 
 @dataclass(slots=True)
@@ -53,8 +63,9 @@ def day_headings(day: DayFiles) -> set[str]:
             raw = day.read(name)
         except (OSError, PageSkipped):  # read_day reports it
             continue
-        items = [*_HEADINGS.findall(raw), *(t for m in _TOPICS.findall(raw) for t in m.split(b","))]
-        found.update(fold_key(item.decode("utf-8", "replace")) for item in items)
+        headings = (h.decode("utf-8", "replace") for h in _HEADINGS.findall(raw))
+        topics = (split_contexts(t.decode("utf-8", "replace")) for t in _TOPICS.findall(raw))
+        found.update(map(fold_key, itertools.chain(headings, *topics)))
     found.discard("")
     return found
 

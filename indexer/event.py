@@ -4,7 +4,8 @@
     Event
     ├── id          "news/2017/02/3/<slug>"  (page path, no ".md", no language prefix)
     ├── date        datetime.date
-    ├── lang        "en" | "zh"
+    ├── lang        "en" | "zh"  (of the title; summary_lang says the summary's)
+    ├── script      "Hans" | "Hant" for Chinese titles, "" otherwise (lang_tag: "zh-Hant")
     ├── title       the event text
     ├── summary     the outlet teaser / listing line ("" when none)
     ├── contexts    story heading first, then topics; de-duplicated, in order
@@ -21,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+
+from indexer.text import lang_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,17 @@ class Event:
     aliases: tuple[str, ...] = ()
     position: int = 0
     listing_only: bool = False
+    script: str = ""
+
+    @property
+    def lang_tag(self) -> str:
+        """The BCP 47 tag of the title: ``"en"``, ``"zh-Hans"``, ``"zh-Hant"``."""
+        return f"{self.lang}-{self.script}" if self.script else self.lang
+
+    @property
+    def summary_lang(self) -> str:
+        """The summary's own language: a Chinese event's teaser is often English."""
+        return lang_of(self.summary) if self.summary else self.lang
 
     @property
     def story(self) -> str | None:
@@ -82,6 +96,7 @@ class Event:
             "aliases": list(self.aliases),
             "position": self.position,
             "listing_only": self.listing_only,
+            "script": self.script,
         }
 
     @classmethod
@@ -102,4 +117,5 @@ class Event:
             aliases=tuple(data.get("aliases", ())),
             position=data.get("position", 0),
             listing_only=data.get("listing_only", False),
+            script=data.get("script", ""),
         )

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from indexer.event import Event
 from indexer.headings import split_glued_heading
 from indexer.parse import ListingEntry, Page
-from indexer.text import fold_key, has_cjk
+from indexer.text import fold_key, lang_of, script_of
+
+_Item = TypeVar("_Item", Page, ListingEntry)  # what carries a heading and a title
 
 
 @dataclass(slots=True)
@@ -44,12 +47,14 @@ def headings_of(pages: Iterable[Page], listing: Iterable[ListingEntry]) -> set[s
     return {key for key in map(fold_key, names) if key}
 
 
-def unglue(page: Page, known: Collection[str], listing_titles: Collection[str]) -> Page:
-    if page.heading:
-        return page
-    slug = page.id.rsplit("/", 1)[-1]
-    heading, title = split_glued_heading(page.title, slug, known, listing_titles)
-    return replace(page, heading=heading, title=title) if heading else page
+def unglue(item: _Item, known: Collection[str], other_titles: Collection[str]) -> _Item:
+    """*item* with a story heading glued onto its title split off (see ``headings``);
+    *other_titles*: fold_keys of the titles the day's other kind of file gives."""
+    if item.heading:
+        return item
+    slug = item.id.rsplit("/", 1)[-1]
+    heading, title = split_glued_heading(item.title, slug, known, other_titles)
+    return replace(item, heading=heading, title=title) if heading else item
 
 
 class _Groups:
@@ -93,6 +98,8 @@ def merge_day(
     pages: list[Page], listing: list[ListingEntry], known_headings: Collection[str]
 ) -> DayResult:
     """Merge one day's parsed files into events, in archive (listing) order."""
+    page_titles = {fold_key(p.title) for p in pages}
+    listing = [unglue(e, known_headings, page_titles) for e in listing]
     listing_titles = {fold_key(e.title) for e in listing}
     pages = sorted((unglue(p, known_headings, listing_titles) for p in pages), key=lambda p: p.id)
     groups = _Groups()
@@ -152,7 +159,8 @@ def _event_from_pages(pages: list[Page], entries: list[ListingEntry], ids: set[s
     return Event(
         id=main.id,
         date=main.date,
-        lang="zh" if has_cjk(main.title) else "en",
+        lang=lang_of(main.title),
+        script=script_of(main.title),
         title=main.title,
         summary=summary,
         contexts=_contexts(
@@ -173,7 +181,8 @@ def _event_from_listing(entries: list[ListingEntry], ids: set[str]) -> Event:
     return Event(
         id=main.id,
         date=main.date,
-        lang="zh" if has_cjk(main.title) else "en",
+        lang=lang_of(main.title),
+        script=script_of(main.title),
         title=main.title,
         summary=next((e.summary for e in entries if e.summary), ""),
         contexts=_contexts([e.heading for e in entries], [t for e in entries for t in e.contexts]),

@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from indexer.domains import registrable_domain
 from indexer.errors import PageSkipped
 from indexer.event import Related, Source
-from indexer.text import clean, has_cjk, printable
+from indexer.text import clean, lang_of, printable
 from indexer.urls import url_problem
 
 MAX_PAGE_BYTES = 2_000_000  # real pages are a few KB; anything this big is not a page
@@ -70,7 +70,7 @@ class Page:
 
     @property
     def lang(self) -> str:
-        return "zh" if has_cjk(self.title) else "en"
+        return lang_of(self.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +121,13 @@ def parse_date(line: str) -> dt.date | None:
 
 
 def split_contexts(items: str) -> tuple[str, ...]:
-    """``"A, B, , $"`` -> ``("A", "B")``: empty and symbol-only items are noise."""
-    parts = (clean(p).strip(" _") for p in _CONTEXT_SPLIT.split(items))
+    """``"A, B, , $"`` -> ``("A", "B")``: empty and symbol-only items are noise.
+
+    The one topic splitter (pages, listings, the day pre-pass). Cleaned before it is
+    split, so the ``;`` inside a variant block (``-{zh-cn:甲城; zh-tw:乙城;}-``) is not
+    taken for a separator.
+    """
+    parts = (p.strip(" _") for p in _CONTEXT_SPLIT.split(clean(items)))
     return tuple(dict.fromkeys(p for p in parts if any(ch.isalnum() for ch in p)))
 
 

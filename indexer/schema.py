@@ -38,7 +38,7 @@ from whoosh.system import pack_uint
 from indexer.analysis import EventAnalyzer, index_positions, text_analyzer, to_simplified
 from indexer.event import Event
 
-SCHEMA_VERSION = 6  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 7  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 
 

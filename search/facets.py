@@ -8,11 +8,16 @@ Shape (the JSON API and the HTML sidebar both use it)::
 
 Multi-select: values of one facet are OR-ed, facets are AND-ed, and each facet's counts
 ignore that facet's own selection, so an unticked value shows how many it would add.
+A selected value is always listed, with its real count, and as the request spelled it
+(so a link that drops it from the request finds it there). Any other context is listed
+by the spelling most of the counted events use (``示例国``, not ``示例國``): contexts
+are one value per :func:`~indexer.schema.context_key`, spelled several ways.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,71 +108,153 @@ def apply(docs: Docs, masks: dict[str, Mask], skip: str | None = None) -> Docs:
     return docs[keep]
 
 
+# A facet's selected values: index in the facet's names (a value it lacks: the value
+# itself) -> the value as the request spelled it.
+Chosen = dict[int | str, str]
+
+
+def chosen(index: Mapping[str, int], requested: Iterable[str], key: Callable[[str], str]) -> Chosen:
+    """The request's values of one facet by their index in the facet's names; a value the
+    index does not know keys itself. The first spelling of one value is kept."""
+    found: Chosen = {}
+    for value in requested:
+        found.setdefault(index.get(key(value), value), value)
+    return found
+
+
 def _values(
-    names: list[str],
+    names: Sequence[str],
     counts: npt.NDArray[np.int64],
-    selected: set[str],
+    selected: Chosen,
     limit: int,
     order: str = "count",
+    label: Callable[[list[int]], dict[int, str]] | None = None,
 ) -> tuple[tuple[FacetValue, ...], bool]:
+    """The top *limit* values by count (or all in name order), then every selected value
+    not among them, each with its count; *label* renames the shown values."""
     nonzero = np.flatnonzero(counts)
     if order == "count":  # most first, ties by name (stable across index generations)
         if len(nonzero) > CANDIDATES:
             nonzero = nonzero[np.argpartition(-counts[nonzero], CANDIDATES)[:CANDIDATES]]
-        nonzero = np.asarray(sorted(nonzero, key=lambda i: (-counts[i], names[i])), dtype=np.int64)
-    shown = list(nonzero[:limit])
-    shown_names = {names[i] for i in shown}
-    values = [FacetValue(names[i], int(counts[i]), names[i] in selected) for i in shown]
-    values += [FacetValue(s, 0, True) for s in sorted(selected - shown_names)]
+        nonzero = np.asarray(
+            sorted(nonzero, key=lambda i: (-counts[i], names[int(i)])), dtype=np.int64
+        )
+    shown = [int(i) for i in nonzero[:limit]]
+    labels = label([i for i in shown if i not in selected]) if label else {}
+    values = [
+        FacetValue(selected.get(i) or labels.get(i) or names[i], int(counts[i]), i in selected)
+        for i in shown
+    ]
+    listed = set(shown)
+    rest = sorted((value, key) for key, value in selected.items() if key not in listed)
+    values += [FacetValue(v, int(counts[k]) if isinstance(k, int) else 0, True) for v, k in rest]
     return tuple(values), len(nonzero) > limit
+
+
+def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask:
+    """Which entries of the *kind* CSR belong to *docs*."""
+    owners = snapshot.context_doc if kind == "context" else snapshot.domain_doc
+    mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
+    mask[docs] = True
+    return mask[owners]
 
 
 def _csr_counts(snapshot: Snapshot, kind: str, docs: Docs) -> npt.NDArray[np.int64]:
     ids = np.asarray(getattr(snapshot.columns, f"{kind}_ids"))
-    owners = snapshot.context_doc if kind == "context" else snapshot.domain_doc
     names = getattr(snapshot.columns, f"{kind}s")
-    mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
-    mask[docs] = True
-    return np.bincount(ids[mask[owners]], minlength=len(names))
+    return np.bincount(ids[_entries(snapshot, kind, docs)], minlength=len(names))
+
+
+def spelling_choices(snapshot: Snapshot) -> dict[int, npt.NDArray[np.int64]]:
+    """Contexts spelled more than one way -> the spellings (ids) their events use."""
+
+    def make() -> dict[int, npt.NDArray[np.int64]]:
+        cols = snapshot.columns
+        many = max(len(cols.context_spellings), 1)
+        pairs = np.unique(
+            np.asarray(cols.context_ids, np.int64) * many + np.asarray(cols.context_spelling_ids)
+        )
+        contexts, spellings = pairs // many, pairs % many
+        starts = np.flatnonzero(np.r_[True, contexts[1:] != contexts[:-1]])
+        groups = np.split(spellings, starts[1:])
+        return {int(contexts[s]): g for s, g in zip(starts, groups, strict=True) if len(g) > 1}
+
+    return snapshot.derived("context_spelling_choices", make)
+
+
+def matching_spellings(snapshot: Snapshot, docs: Docs) -> Callable[[list[int]], dict[int, str]]:
+    """Labels for contexts: of each one's spellings, the one most of *docs* use (ties:
+    the index's label, then code-point order); computed only for the contexts shown."""
+
+    def label(ids: list[int]) -> dict[int, str]:
+        choices, cols = spelling_choices(snapshot), snapshot.columns
+        several = [i for i in ids if i in choices]
+        if not several:
+            return {}
+        entries = np.asarray(cols.context_spelling_ids)[_entries(snapshot, "context", docs)]
+        uses = np.bincount(entries, minlength=len(cols.context_spellings))
+        spell = cols.context_spellings
+        best = {
+            i: min(
+                choices[i].tolist(),
+                key=lambda s: (-uses[s], spell[s] != cols.contexts[i], spell[s]),
+            )
+            for i in several
+        }
+        return {i: spell[s] for i, s in best.items()}
+
+    return label
 
 
 def compute_facets(
     snapshot: Snapshot, docs: Docs, masks: dict[str, Mask], request: SearchRequest
 ) -> list[Facet]:
     """Counts for each facet over *docs* (query matches before filters)."""
-    cols, facets = snapshot.columns, []
-    for kind, chosen in (("context", request.contexts), ("domain", request.domains)):
-        counts = _csr_counts(snapshot, kind, apply(docs, masks, skip=kind))
-        names = getattr(cols, f"{kind}s")
-        if kind == "context":  # selections are case-insensitive; show the index's spelling
-            chosen = tuple(
-                cols.contexts[snapshot.context_index[context_key(c)]]
-                if context_key(c) in snapshot.context_index
-                else c
-                for c in chosen
-            )
-        values, truncated = _values(names, counts, set(chosen), FACET_LIMIT)
-        facets.append(Facet(kind, values, truncated))
-    year_docs = apply(docs, masks, skip="year")
-    years = snapshot.years[year_docs]
-    if len(years):
-        low = int(years.min())
-        counts = np.bincount(years - low)
-        names = [str(low + i) for i in range(len(counts))]
-        values, _ = _values(names, counts, {str(y) for y in request.years}, 1000, order="name")
-        facets.append(Facet("year", tuple(reversed(values)), False))
-    else:
-        facets.append(
-            Facet("year", tuple(FacetValue(str(y), 0, True) for y in request.years), False)
-        )
+    cols = snapshot.columns
+    context_docs = apply(docs, masks, skip="context")
+    values, truncated = _values(
+        cols.contexts,
+        _csr_counts(snapshot, "context", context_docs),
+        chosen(snapshot.context_index, request.contexts, context_key),
+        FACET_LIMIT,
+        label=matching_spellings(snapshot, context_docs),
+    )
+    facets = [Facet("context", values, truncated)]
+    domain_index = snapshot.derived("domain_index", lambda: _positions(cols.domains))
+    values, truncated = _values(
+        cols.domains,
+        _csr_counts(snapshot, "domain", apply(docs, masks, skip="domain")),
+        chosen(domain_index, request.domains, str),
+        FACET_LIMIT,
+    )
+    facets.append(Facet("domain", values, truncated))
+    facets.append(_year_facet(snapshot, apply(docs, masks, skip="year"), request.years))
     if len(request.years) == 1:
         in_year = apply(docs, masks, skip="month")
         in_year = in_year[snapshot.years[in_year] == request.years[0]]
         counts = np.bincount(snapshot.months[in_year], minlength=13)[1:]
         names = [f"{request.years[0]}-{m:02d}" for m in range(1, 13)]
-        values, _ = _values(names, counts, set(request.months), 12, order="name")
+        values, _ = _values(names, counts, _by_name(names, request.months), 12, order="name")
         facets.append(Facet("month", values, False))
     lang_counts = np.bincount(cols.lang[apply(docs, masks, skip="lang")], minlength=len(cols.langs))
-    values, _ = _values(cols.langs, lang_counts, set(request.langs), 10)
+    values, _ = _values(cols.langs, lang_counts, _by_name(cols.langs, request.langs), 10)
     facets.append(Facet("lang", values, False))
     return facets
+
+
+def _year_facet(snapshot: Snapshot, docs: Docs, selected: Sequence[int]) -> Facet:
+    """Every year with events, newest first (a selected year without any is still listed)."""
+    years = snapshot.years[docs]
+    low = int(years.min()) if len(years) else 0
+    counts = np.bincount(years - low) if len(years) else np.zeros(0, np.int64)
+    names = [str(low + i) for i in range(len(counts))]
+    values, _ = _values(names, counts, _by_name(names, map(str, selected)), 1000, order="name")
+    return Facet("year", tuple(reversed(values)), False)
+
+
+def _positions(names: Sequence[str]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(names)}
+
+
+def _by_name(names: Sequence[str], requested: Iterable[str]) -> Chosen:
+    return chosen(_positions(names), requested, str)

@@ -64,6 +64,37 @@ def test_archive_today_url_is_credited_to_the_wrapped_outlet(url: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        f"https://www.webcitation.org/5tclX1S4O?url={REUTERS}",
+        f"http://webcitation.org/query?id=1234567890&url={REUTERS}",
+        "https://www.webcitation.org/5tclX1S4O?url=http%3A%2F%2Fwww.reuters.com%2Farticle%2Fx",
+        f"https://www.google.com/url?q={REUTERS}",
+        f"http://news.google.com/news/url?sa=t&ct=us/0-0&fp=1a&url={REUTERS}&cid=0",
+        f"https://www.webcitation.org/5tclX1S4O?url=https://web.archive.org/web/2010/{REUTERS}",
+    ],
+)
+def test_citation_and_redirect_url_is_credited_to_the_url_in_its_query(url: str) -> None:
+    assert registrable_domain(url) == "reuters.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.webcitation.org/5tclX1S4O", "webcitation.org"),
+        ("https://www.webcitation.org/5tclX1S4O?url=not-a-url", "webcitation.org"),
+        ("http://www.google.com/hostednews/ap/article/ALeqM5example", "google.com"),
+        (f"https://www.google.com/search?q={REUTERS}", "google.com"),
+        (f"https://www.example.com/share?url={REUTERS}", "example.com"),
+    ],
+)
+def test_url_whose_query_is_not_a_wrapped_original_keeps_its_own_domain(
+    url: str, domain: str
+) -> None:
+    assert registrable_domain(url) == domain
+
+
+@pytest.mark.parametrize(
     ("url", "domain"),
     [
         ("https://archive.is/AbC12", "archive.is"),

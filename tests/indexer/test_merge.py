@@ -107,6 +107,52 @@ def test_glued_heading_after_a_closing_bracket_is_split() -> None:
     assert result.events[0].story == "Examplia unrest (2019-present)"
 
 
+COLON_GLUED = "Harbour works:The harbour board opens a second ferry pier."
+COLON_SLUG = "harbour-works-pthe-harbour-board-opens-a-second-ferry-pier"
+
+
+def test_listing_entry_glued_with_a_colon_is_split_and_merged_into_the_page() -> None:
+    page = make_page(UNGLUED)
+    entry = make_entry(COLON_GLUED, 0, slug=COLON_SLUG)
+
+    result = merge_day([page], [entry], known_headings=set())
+
+    (event,) = result.events
+    assert (event.id, event.title) == (page.id, UNGLUED)
+    assert event.story == "Harbour works"
+    assert event.aliases == (f"{DAY}/{COLON_SLUG}",)
+    assert (result.duplicates, result.listing_only) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("slug", "known"),
+    [
+        (COLON_SLUG, set()),  # the slug keeps the lost paragraph after the colon's dash
+        (slugify(COLON_GLUED), {fold_key("Harbour works")}),  # a heading seen elsewhere
+    ],
+)
+def test_listing_only_entry_glued_with_a_colon_keeps_the_heading_as_its_story(
+    slug: str, known: set[str]
+) -> None:
+    entry = make_entry(COLON_GLUED, 0, slug=slug, contexts=("Ferries",))
+
+    (event,) = merge_day([], [entry], known_headings=known).events
+
+    assert event.title == UNGLUED
+    assert event.contexts == ("Harbour works", "Ferries")
+    assert event.listing_only
+
+
+def test_page_title_glued_with_a_colon_is_split_when_the_listing_names_the_rest() -> None:
+    page = make_page(COLON_GLUED, slug=slugify(COLON_GLUED))
+    entry = make_entry(UNGLUED, 0, slug=slugify(COLON_GLUED), heading="Harbour works")
+
+    (event,) = merge_day([page], [entry], known_headings=set()).events
+
+    assert event.title == UNGLUED
+    assert event.story == "Harbour works"
+
+
 def test_glued_heading_split_adds_the_heading_to_the_days_headings() -> None:
     page = make_page(GLUED, slug="harbour-workspthe-harbour-board-opens-a-second-ferry-pier")
 
@@ -126,6 +172,8 @@ def test_glued_heading_split_adds_the_heading_to_the_days_headings() -> None:
         "The harbour board signs a deal with PortCo for two new cranes.",
         "DeepMind opens a research laboratory in Examplia.",
         "ShopRite recalls frozen spinach sold in Examplia.",
+        "Examplia reforms:The parliament passes a new ferry law.",
+        "Harbour works: the harbour board opens a second ferry pier.",
     ],
 )
 def test_title_is_not_split_when_nothing_vouches_for_it(title: str) -> None:
@@ -294,6 +342,38 @@ def test_chinese_listing_only_event_is_chinese() -> None:
 
     assert event.lang == "zh"
     assert event.listing_only
+
+
+@pytest.mark.parametrize(
+    ("title", "script", "tag"),
+    [
+        ("示例港启用新码头。", "Hans", "zh-Hans"),
+        ("示例港啟用新碼頭。", "Hant", "zh-Hant"),
+        ("The harbour board opens a pier.", "", "en"),
+    ],
+)
+def test_event_script_is_read_from_its_title(title: str, script: str, tag: str) -> None:
+    (event,) = merge_day([make_page(title, slug="x")], [], known_headings=set()).events
+
+    assert (event.script, event.lang_tag) == (script, tag)
+
+
+def test_event_script_survives_the_stored_form() -> None:
+    from indexer.schema import from_stored, to_document
+
+    (event,) = merge_day([make_page("示例港啟用新碼頭。", slug="x")], [], set()).events
+    document = to_document(event, DAY)
+
+    stored = {k: document[k] for k in ("event", "title", "summary")}
+    assert from_stored(stored).lang_tag == "zh-Hant"
+
+
+def test_english_summary_under_a_chinese_title_keeps_its_own_language() -> None:
+    page = make_page("示例港启用新码头。", slug="x", summary="The board opens a second pier.")
+
+    (event,) = merge_day([page], [], known_headings=set()).events
+
+    assert (event.lang, event.summary_lang) == ("zh", "en")
 
 
 def test_listing_topics_and_summary_are_merged_into_the_pages_event() -> None:

@@ -157,6 +157,41 @@ def test_related_links_resolve_across_language_prefix() -> None:
     assert [r.id for r in page.related] == ["news/2011/03/11/示例新闻"]
 
 
+def test_related_item_contexts_resolve_a_variant_block_instead_of_splitting_it() -> None:
+    body = (
+        "### 有关:\n\n1. [示例电影节开幕。](/zh/news/2009/05/13/示例电影节开幕.md)"
+        " _消息: -{zh-cn:甲城; zh-hk:乙城; zh-tw:丙城;}-, 示例电影节_\n"
+    )
+
+    page = parse_page(page_with(title="# 示例电影获奖。", body=body), PAGE_PATH)
+
+    assert page.related[0].contexts == ("甲城", "示例电影节")
+
+
+def test_heading_and_related_contexts_pick_the_same_variant() -> None:
+    block = "-{zh-tw:丙城; zh-cn:甲城; zh-hk:乙城}-"
+    text = (
+        f"### [2020-01-5](/zh/news/2020/01/5/index.md)\n\n##### {block}\n# 示例电影获奖。\n\n"
+        f"### 有关:\n\n1. [示例电影节开幕。](/zh/news/2009/05/13/x.md) _消息: {block}_\n"
+    )
+
+    page = parse_page(text, PAGE_PATH)
+
+    assert page.heading == page.related[0].contexts[0] == "甲城"
+
+
+def test_title_and_related_text_lose_template_residue() -> None:
+    ref = "[http:--www.example.com-news-1.html 示例社]date=十一月 2017 "
+    body = f"### 有关:\n\n1. [示例港启用码头。{ref}](/zh/news/2007/01/2/x.md) _消息: 示例港_\n"
+
+    page = parse_page(
+        page_with(title=f"# 示例县{{{{DPP}}}}籍县长就职。{ref}", body=body), PAGE_PATH
+    )
+
+    assert page.title == "示例县民主進步黨籍县长就职。"
+    assert page.related[0].text == "示例港启用码头。"
+
+
 @pytest.mark.parametrize(
     ("link", "expected"),
     [

@@ -1,0 +1,77 @@
+"""The columns beside the index: a context's display name is its most used spelling."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+
+from indexer.columns import (
+    ColumnRows,
+    Columns,
+    empty_columns,
+    extend_columns,
+    load_columns,
+    save_columns,
+)
+from indexer.event import Event
+from indexer.schema import TEXT_FIELDS
+
+
+def rows(*stories: str) -> ColumnRows:
+    found = ColumnRows()
+    for n, story in enumerate(stories):
+        found.add(
+            Event(f"news/2015/05/1/e{n}", dt.date(2015, 5, 1), "zh", "示例", contexts=(story,))
+        )
+    return found
+
+
+def appended(base: Columns, new: ColumnRows, deleted: tuple[int, ...] = ()) -> Columns:
+    lengths = {f: np.zeros(len(new), np.uint16) for f in TEXT_FIELDS}
+    return extend_columns(base, np.asarray(deleted, np.int64), new, lengths)
+
+
+def test_context_is_named_by_the_spelling_most_events_use() -> None:
+    columns = appended(empty_columns(), rows("示例國", "示例国", "示例国"))
+
+    assert columns.contexts == ["示例国"]
+
+
+def test_spelling_ties_go_to_code_point_order_whatever_came_first() -> None:
+    one_way = appended(empty_columns(), rows("Examplia Unrest", "Examplia unrest"))
+    other_way = appended(empty_columns(), rows("Examplia unrest", "Examplia Unrest"))
+
+    assert one_way.contexts == other_way.contexts == ["Examplia Unrest"]
+
+
+def test_appending_and_deleting_events_renames_the_context() -> None:
+    first = appended(empty_columns(), rows("示例國", "示例國", "示例国"))
+    more = appended(first, rows("示例国", "示例国"))
+    fewer = appended(more, rows(), deleted=(3, 4))
+
+    assert first.contexts == ["示例國"]
+    assert more.contexts == ["示例国"]
+    assert fewer.contexts == ["示例國"]
+
+
+def test_spellings_survive_saving_and_loading(tmp_path: Path) -> None:
+    columns = appended(empty_columns(), rows("示例國", "示例国", "示例国"))
+    save_columns(tmp_path, columns)
+
+    loaded = load_columns(tmp_path)
+
+    assert loaded.context_spellings == ["示例國", "示例国"]
+    assert list(loaded.context_spelling_ids) == [0, 1, 1]
+    assert loaded.contexts == ["示例国"]
+
+
+def test_columns_saved_before_spellings_were_kept_still_load(tmp_path: Path) -> None:
+    save_columns(tmp_path, appended(empty_columns(), rows("示例國", "示例国")))
+    (tmp_path / "columns" / "context_spelling_ids.npy").unlink()
+
+    loaded = load_columns(tmp_path)
+
+    assert loaded.context_spellings == loaded.contexts
+    assert list(loaded.context_spelling_ids) == list(loaded.context_ids)

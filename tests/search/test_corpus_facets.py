@@ -1,0 +1,61 @@
+"""Facets over the real archives (skipped where absent): selected values keep their real
+count, and a story is labelled as most of its events spell it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer.build import run
+from search.params import parse_request
+from search.service import Search
+
+
+def _search(archive: Path, tmp: Path) -> Iterator[Search]:
+    run(archive, tmp, workers=2)
+    with Search(tmp) as service:
+        yield service
+
+
+@pytest.fixture(scope="module")
+def zh_search(zh_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
+    yield from _search(zh_corpus, tmp_path_factory.mktemp("zh"))
+
+
+@pytest.fixture(scope="module")
+def en_search(en_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
+    yield from _search(en_corpus, tmp_path_factory.mktemp("en"))
+
+
+def answer(service: Search, *params: tuple[str, str]) -> dict:  # type: ignore[type-arg]
+    return service.search(parse_request(list(params))).to_dict()
+
+
+def values(result: dict, name: str) -> dict[str, tuple[int, bool]]:  # type: ignore[type-arg]
+    found = next(f for f in result["facets"] if f["name"] == name)
+    return {v["value"]: (v["count"], v["selected"]) for v in found["values"]}
+
+
+@pytest.mark.parametrize(
+    ("corpus", "name", "value"),
+    [
+        ("zh_search", "context", "梵蒂冈"),  # the archive spells it 梵蒂岡
+        ("zh_search", "domain", "rfi.fr"),
+        ("en_search", "context", "Venezuela"),
+    ],
+)
+def test_selected_value_shows_its_real_count(
+    corpus: str, name: str, value: str, request: pytest.FixtureRequest
+) -> None:
+    result = answer(request.getfixturevalue(corpus), (name, value))
+
+    assert values(result, name)[value] == (result["total"], True)
+    assert result["total"] > 0
+
+
+def test_zh_story_is_labelled_by_the_spelling_its_events_use(zh_search: Search) -> None:
+    stories = values(answer(zh_search, ("year", "2015")), "context")
+
+    assert "伊斯兰国" in stories and "伊斯蘭國" not in stories
