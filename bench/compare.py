@@ -594,44 +594,6 @@ class Results:
     load_avg_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
-NOCACHE_SITE = """\
-# Written by bench.compare: turns eventsearch's result cache off in the processes that
-# import search.service (uvicorn's spawned workers included), to time the engine over HTTP.
-import sys
-
-
-class _NoResultCache:
-    def find_spec(self, name, path=None, target=None):
-        if name != "search.service":
-            return None
-        sys.meta_path.remove(self)
-        from importlib.machinery import PathFinder
-
-        spec = PathFinder.find_spec(name, path)
-        if spec is None or spec.loader is None:
-            return spec
-        run = spec.loader.exec_module
-
-        def exec_module(module):
-            run(module)
-            module.RESULT_CACHE_BYTES = 0
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-
-sys.meta_path.insert(0, _NoResultCache())
-"""
-
-
-def sitecustomize_without_cache(folder: Path) -> Path:
-    """A folder whose sitecustomize.py sets ``search.service.RESULT_CACHE_BYTES = 0`` when
-    that module is imported, in every Python process started with it on PYTHONPATH."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "sitecustomize.py").write_text(NOCACHE_SITE, "utf-8")
-    return folder
-
-
 def run(args: argparse.Namespace, work: Path) -> Results:
     from indexer import store
 
@@ -734,12 +696,7 @@ def run(args: argparse.Namespace, work: Path) -> Results:
     es_paths = {label: EventsearchPeer.path(params) for label, params in query_set}
     variants = [(ES_CACHE, dict(base_env))]
     if not args.no_nocache:
-        nocache = dict(base_env)
-        site = sitecustomize_without_cache(work / "nocache-site")
-        nocache["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(site), str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-        )
-        variants.append((ES_NOCACHE, nocache))
+        variants.append((ES_NOCACHE, {**base_env, "EVENTSEARCH_CACHE_MB": "0"}))
     for name, env in variants:
         port = free_port()
         command = [
@@ -1216,8 +1173,7 @@ def _notes(r: Results) -> list[str]:
         f"and {r.args.workers} uvicorn workers: BM25F with a recency boost, top 10 with "
         "highlighted title and summary, total, facets context/domain/year/month/lang (each "
         "ignoring its own filter), spelling fallback. *As served* keeps its per-worker result "
-        "cache (64 MB of answers); *cache off* sets `search.service.RESULT_CACHE_BYTES = 0` in "
-        "every server process through a `sitecustomize.py` on `PYTHONPATH`.",
+        "and response caches (`EVENTSEARCH_CACHE_MB`, 96 MB); *cache off* sets it to 0.",
         "- **Datasette**: `datasette serve --immutable events.db` with `default_page_size 10`, "
         "`default_facet_size 20`, `facet_time_limit_ms 10000`, `sql_time_limit_ms 20000`, "
         "`suggest_facets off`; one process (Datasette has no worker option; SQLite queries run "

@@ -13,7 +13,9 @@ Everything runs on 127.0.0.1 in a temporary folder, with ``deploy/nginx.conf`` i
    max-age has passed, revalidated by ETag (``REVALIDATED``); OpenSearch URLs follow the
    client's Host through the forwarded headers; the shipped rate limit answers 429 to a
    burst; one address holding more requests in flight than the shipped ``limit_conn``
-   gets 503 for the extra ones while another address is served.
+   gets 503 for the extra ones while another address is served; JSON, HTML, feeds, the
+   OpenSearch description and scripts come back gzipped when asked (same weak ETag and
+   ``Vary: Accept-Encoding`` as the identity answer, which comes when not asked).
 3. Throughput through nginx with one replica, then with two (same request mix, pages and
    suggestions that nginx does not cache, so the replicas do the work).
 4. Failover: load through nginx; meanwhile a new day is added to the archive and
@@ -27,6 +29,7 @@ Exit status 0 only when every check held; the report is written to OUT/replicas.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -247,6 +250,41 @@ def edge_checks(port: int, limited_port: int) -> list[tuple[str, bool, str]]:
         )
     )
     return checks
+
+
+COMPRESSED = ("/api/v1/search?q=flood", "/search?q=flood", "/search.atom?q=flood",
+              "/search.rss?q=flood", "/opensearch.xml", "/embed.js")  # fmt: skip
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chrome and Firefox send
+
+
+def compression_check(port: int) -> tuple[str, bool, str]:
+    """Each text type, asked with a browser's Accept-Encoding: gzip that decompresses,
+    with the identity answer's ETag and Vary; asked without: identity."""
+    problems = []
+    for path in COMPRESSED:
+        packed, packed_body = _request(port, path, {"Accept-Encoding": BROWSER_ENCODINGS})
+        plain, _ = _request(port, path)
+        encoding = packed.getheader("Content-Encoding")
+        vary = [v.strip().lower() for v in (packed.getheader("Vary") or "").split(",")]
+        if encoding != "gzip" or plain.getheader("Content-Encoding"):
+            problems.append(f"{path}: {encoding} / {plain.getheader('Content-Encoding')}")
+        elif not gzip.decompress(packed_body):
+            problems.append(f"{path}: empty after gunzip")
+        elif not _same_etag(packed.getheader("ETag"), plain.getheader("ETag")):
+            problems.append(f"{path}: ETag {packed.getheader('ETag')} vs {plain.getheader('ETag')}")
+        elif vary.count("accept-encoding") != 1:
+            problems.append(f"{path}: Vary {packed.getheader('Vary')!r}")
+    return (
+        "gzip when asked, identity otherwise, one ETag for both",
+        not problems,
+        "; ".join(problems) or f"{len(COMPRESSED)} text types gzipped for a browser",
+    )
+
+
+def _same_etag(compressed: str | None, identity: str | None) -> bool:
+    """The answers' tags match: the same weak tag (the API's and pages'), or the weak form
+    of a strong one (static files), which nginx must weaken when it changes the bytes."""
+    return compressed == identity or (identity is not None and compressed == f"W/{identity}")
 
 
 def connection_limit_check(port: int, limit: int) -> tuple[str, bool, str]:
@@ -490,6 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for port in (two_port, one_port, limited_port):
             wait_for(port, "/healthz")
         checks = edge_checks(two_port, limited_port)
+        checks.append(compression_check(two_port))
         checks.append(connection_limit_check(limited_port, shipped_connection_limit(config)))
         paths = mix(WORDS)
         throughput = {}

@@ -218,6 +218,13 @@ SETTINGS: tuple[Setting[Any], ...] = (
     ),
     Setting("rate_limit_loopback", "false", BOOLEAN, "also rate-limit clients on 127.0.0.1/::1"),
     Setting("cache_seconds", "60", whole(0), "Cache-Control max-age of API and page responses"),
+    Setting(
+        "cache_mb",
+        "96",
+        whole(0),
+        "memory per worker for answers to repeated requests: two thirds for search results, "
+        "a third for whole responses (0: off)",
+    ),
     Setting("forwarded_allow_ips", "127.0.0.1", TEXT, "proxies trusted for X-Forwarded-* headers"),
     Setting("log_level", "info", choice(*LOG_LEVELS), "uvicorn log level"),
     Setting(
@@ -278,6 +285,7 @@ class Settings:
     rate_limit: int
     rate_limit_loopback: bool
     cache_seconds: int
+    cache_mb: int
     forwarded_allow_ips: str
     log_level: str
     read_only: bool

@@ -1,4 +1,5 @@
-"""Browsing without a query: one event, a story's timeline, a day, on this day."""
+"""Browsing without a query: one event, a story's timeline, a day, on this day, every
+story by size, and the calendar (years -> months -> days, with counts)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from indexer.event import Event
 from indexer.schema import context_key, from_stored
 from search.engine import Docs, Snapshot
 from search.errors import BadRequest, NotFound
+from search.suggest import fold as suggest_fold
 
 TIMELINE_PAGE = 100
 _EVENT_ID = re.compile(r"^news/\d{4}/\d{2}/\d{1,2}/[^/\x00]{1,400}$")
@@ -166,3 +168,176 @@ def on_this_day(snapshot: Snapshot, month: int, day_of_month: int, limit: int = 
     for item in load_events(snapshot, docs):
         years.setdefault(item.date.year, []).append(item)
     return OnThisDay(month, day_of_month, {y: tuple(reversed(es)) for y, es in years.items()})
+
+
+STORIES_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class StorySize:
+    name: str
+    count: int
+    first: dt.date
+    last: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "count": self.count,
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Stories:
+    """One page of the stories and topics whose name contains *name*, largest first."""
+
+    name: str
+    total: int  # stories matching *name*
+    page: int
+    pages: int
+    stories: tuple[StorySize, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "stories": [s.to_dict() for s in self.stories],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryTable:
+    order: Any  # context ids with live events, largest first (ties by name)
+    counts: Any  # per context id: live events, first day, last day
+    first: Any
+    last: Any
+    keys: list[str]  # per context id, the name folded as suggestions fold it
+
+
+def _story_table(snapshot: Snapshot) -> _StoryTable:
+    def make() -> _StoryTable:
+        cols = snapshot.columns
+        owners = snapshot.context_doc
+        live = np.asarray(cols.live)[owners]
+        ids = np.asarray(cols.context_ids)[live]
+        days = np.asarray(cols.day)[owners][live]
+        size = len(cols.contexts)
+        counts = np.bincount(ids, minlength=size)
+        first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(first, ids, days)
+        np.maximum.at(last, ids, days)
+        names = cols.contexts
+        order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], names[i]))
+        return _StoryTable(order, counts, first, last, [suggest_fold(n) for n in names])
+
+    return snapshot.derived("story_table", make)
+
+
+def stories(snapshot: Snapshot, name: str = "", page: int = 1) -> Stories:
+    table = _story_table(snapshot)
+    wanted = " ".join(suggest_fold(name).split())
+    ids = [i for i in table.order if wanted in table.keys[i]] if wanted else table.order
+    pages = max(1, -(-len(ids) // STORIES_PAGE))
+    if not 1 <= page <= pages:
+        raise BadRequest(f"page must be between 1 and {pages}, not {page}")
+    shown = ids[(page - 1) * STORIES_PAGE : page * STORIES_PAGE]
+    names = snapshot.columns.contexts
+    return Stories(
+        name,
+        len(ids),
+        page,
+        pages,
+        tuple(
+            StorySize(
+                names[i],
+                int(table.counts[i]),
+                _date_of(table.first[i]),
+                _date_of(table.last[i]),
+            )
+            for i in shown
+        ),
+    )
+
+
+CALENDAR_YEARS = (1900, 2100)  # as the search's year filter, so each page can link to it
+# A calendar period: "" (every year), "2017" (its months) or "2017-02" (its days).
+_PERIOD = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2}))?)?$")
+_UNITS = {0: ("year", "datetime64[Y]"), 4: ("month", "datetime64[M]"), 7: ("day", "datetime64[D]")}
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """Events per year, per month of one year, or per day of one month."""
+
+    period: str  # "", "2017" or "2017-02"
+    counts: dict[str, int]  # "2017" / "2017-02" / "2017-02-03" -> events (none: left out)
+    previous: str | None  # the nearest earlier period like *period* with events
+    next: str | None
+
+    @property
+    def unit(self) -> str:
+        return _UNITS[len(self.period)][0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "unit": self.unit,
+            "total": sum(self.counts.values()),
+            "counts": self.counts,
+            "previous": self.previous,
+            "next": self.next,
+        }
+
+
+def is_period(text: str) -> bool:
+    """Whether *text* names a calendar period (a year or a month), not a day."""
+    return bool(text) and _PERIOD.match(text) is not None
+
+
+def _day_counts(snapshot: Snapshot) -> tuple[Any, Any]:
+    def make() -> tuple[Any, Any]:
+        days = np.asarray(snapshot.columns.day)[np.asarray(snapshot.columns.live)]
+        found, counts = np.unique(days, return_counts=True)
+        return found.astype("datetime64[D]"), counts
+
+    return snapshot.derived("day_counts", make)
+
+
+def _parse_period(text: str) -> np.datetime64 | None:
+    match = _PERIOD.match(text)
+    year = int(match["year"]) if match and match["year"] else CALENDAR_YEARS[0]
+    month = int(match["month"]) if match and match["month"] else 1
+    if match is None or not 1 <= month <= 12:
+        raise BadRequest(f"expected a year like 2017 or a month like 2017-02, not {text[:40]!r}")
+    if not CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1]:
+        raise BadRequest(f"year must be between {CALENDAR_YEARS[0]} and {CALENDAR_YEARS[1]}")
+    return np.datetime64(text) if text else None
+
+
+def calendar(snapshot: Snapshot, period: str = "") -> Calendar:
+    start = _parse_period(period)
+    dates, counts = _day_counts(snapshot)
+    unit = _UNITS[len(period)][1]
+    previous = following = None
+    if start is not None:
+        outer = dates.astype(start.dtype)
+        periods = np.unique(outer)
+        at = int(np.searchsorted(periods, start))
+        previous = str(periods[at - 1]) if at > 0 else None
+        after = at + int(at < len(periods) and periods[at] == start)
+        following = str(periods[after]) if after < len(periods) else None
+        inside = outer == start
+        dates, counts = dates[inside], counts[inside]
+    keys, where = np.unique(dates.astype(unit), return_inverse=True)
+    sums = np.bincount(where, weights=counts, minlength=len(keys))
+    return Calendar(
+        period,
+        {str(k): int(n) for k, n in zip(keys, sums, strict=True)},
+        previous,
+        following,
+    )

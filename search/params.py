@@ -43,9 +43,16 @@ class SearchRequest:
 MAX_PAGE = 10**6
 
 
+def given(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The parameters that carry a value. An empty one means "not given": OpenSearch
+    clients fill an optional template parameter they do not know (``page={startPage?}``)
+    with the empty string, and forms send their empty fields."""
+    return [(key, value) for key, value in params if value.strip()]
+
+
 def page_number(value: str) -> int:
-    """A ``page`` parameter, validated (also used by story timelines)."""
-    return _int("page", value, 1, MAX_PAGE)
+    """A ``page`` parameter, validated (also used by story timelines); empty: page 1."""
+    return _int("page", value, 1, MAX_PAGE) if value.strip() else 1
 
 
 def _int(name: str, value: str, low: int, high: int) -> int:
@@ -75,10 +82,11 @@ def _values(name: str, values: list[str]) -> tuple[str, ...]:
 def parse_request(params: Iterable[tuple[str, str]]) -> SearchRequest:
     """URL-style parameters -> SearchRequest; repeated keys select several values.
 
-    Keys: q, context, domain, year, month, lang, from, to, sort, page, per_page, facets.
+    Keys: q, context, domain, year, month, lang, from, to, sort, page, per_page, facets;
+    a key with an empty value counts as absent (see :func:`given`).
     """
     multi: dict[str, list[str]] = {}
-    for key, value in params:
+    for key, value in given(params):
         multi.setdefault(key, []).append(value)
 
     def one(key: str, default: str = "") -> str:
@@ -87,7 +95,7 @@ def parse_request(params: Iterable[tuple[str, str]]) -> SearchRequest:
     q = one("q")
     if len(q) > MAX_QUERY_CHARS:
         raise QueryTooComplex(f"query is {len(q):,} characters; the limit is {MAX_QUERY_CHARS}")
-    sort = one("sort", "relevance") or "relevance"
+    sort = one("sort", "relevance")
     if sort not in SORTS:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
     langs = _values("lang", multi.get("lang", []))
@@ -110,8 +118,8 @@ def parse_request(params: Iterable[tuple[str, str]]) -> SearchRequest:
         years=tuple(_int("year", y, 1900, 2100) for y in _values("year", multi.get("year", []))),
         months=months,
         langs=langs,
-        date_from=_date("from", one("from")) if one("from") else None,
-        date_to=_date("to", one("to")) if one("to") else None,
+        date_from=_date("from", one("from")) if "from" in multi else None,
+        date_to=_date("to", one("to")) if "to" in multi else None,
         sort=sort,
         page=page,
         per_page=per_page,

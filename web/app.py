@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -24,10 +25,16 @@ from search.service import Search
 from web import api, feeds, opensearch, pages
 from web.errors import message_for, problem_response, status_for
 from web.middleware import RateLimit, RequestLog, SecurityHeaders
+from web.response_cache import ResponseCache
 from web.state import AppState, state
 
 log = logging.getLogger("eventsearch")
 STATIC = Path(__file__).parent / "static"
+# Smaller answers gain too little from gzip to pay its header and CPU (nginx's
+# gzip_min_length in deploy/nginx.conf is the same). Level 6, zlib's default: 9 costs
+# several times the CPU for a few percent on pages and JSON.
+GZIP_MINIMUM_SIZE = 500
+GZIP_LEVEL = 6
 
 
 def wants_json(request: Request) -> bool:
@@ -110,6 +117,12 @@ async def favicon(request: Request) -> Response:
     return FileResponse(STATIC / "icon.png", media_type="image/png")
 
 
+def api_twins(routes: list[Route]) -> list[Route]:
+    """The JSON twins that pages define, checked against the API description like the
+    API's own routes (unknown parameters are refused)."""
+    return [api.api_route(route.path, route.endpoint) for route in routes]
+
+
 def trusted_hosts(allowed: tuple[str, ...]) -> list[Middleware]:
     """400 for a Host header the operator did not list, so no request can make the site
     write absolute URLs (OpenSearch, feeds) on someone else's host into shared caches."""
@@ -120,7 +133,8 @@ def trusted_hosts(allowed: tuple[str, ...]) -> list[Middleware]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
-    search = Search(settings.index)
+    cache = settings.cache_mb << 20
+    search = Search(settings.index, cache_bytes=cache * 2 // 3)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -147,13 +161,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/favicon.ico", favicon),
             *feeds.routes,
             *opensearch.routes,
-            Mount("/api/v1", routes=api.routes),
+            Mount(api.PREFIX, routes=[*api.routes, *api_twins(pages.api_routes)]),
             Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
             *pages.routes,
         ],
         middleware=[
             Middleware(RequestLog),
-            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL),
+            Middleware(SecurityHeaders, remote_images=settings.remote_images),
             *trusted_hosts(settings.allowed_hosts),
             Middleware(ApiCors, origins=settings.cors_origins),
             Middleware(
@@ -161,6 +176,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 rate=settings.rate_limit,
                 loopback=settings.rate_limit_loopback,
                 on_limit=on_limit,
+            ),
+            Middleware(
+                ResponseCache,
+                generation=lambda: search.snapshot().name,
+                max_bytes=cache // 3,
             ),
         ],
         exception_handlers={

@@ -1,41 +1,156 @@
-"""A small server-rendered SVG bar chart of matching events per year; each bar links to
-the same search filtered to that year. No chart library, no JavaScript."""
+"""Small server-rendered SVG bar charts of events per year, or per month of one year.
+
+Every bar with events is a link (to the same search narrowed to it, or to a calendar
+page); a count axis runs up the left. No chart library, no JavaScript. Text sizes are in
+the stylesheet (``.chart text``), larger on narrow screens where the chart shrinks, and
+labels marked ``minor`` are hidden there so the rest stay readable.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT, LABEL = 600, 120, 16
+WIDTH, PLOT, TOP, AXIS, LABEL = 720, 150, 10, 46, 28  # viewBox units
+MAX_STEPS = 5  # gridlines above zero at most
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+# Label spacing (viewBox units) that fits a year label at the wide and narrow text sizes.
+WIDE_LABEL, NARROW_LABEL = 36, 64
 
 
-def year_chart(per_year: dict[str, int], link: Callable[[str], str]) -> str:
-    """SVG markup (everything interpolated is escaped)."""
-    if not per_year:
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str  # under the bar ("2014", "Jul"), or "" for none
+    title: str  # what the bar is, in words ("July 2014")
+    count: int
+    href: str | None = None
+    minor: bool = False  # its label is hidden where the chart is small
+    selected: bool = False
+
+
+def nice_step(peak: int) -> int:
+    """The gridline step: 1, 2 or 5 times a power of ten, at most MAX_STEPS to *peak*."""
+    power: int = 10 ** max(0, int(math.log10(max(peak, 1))) - 1)
+    while True:
+        for factor in (1, 2, 5):
+            if math.ceil(peak / (factor * power)) <= MAX_STEPS:
+                return factor * power
+        power *= 10
+
+
+def short_count(n: int) -> str:
+    """A count for the axis, in at most four characters: 950, 1.5k, 20k, 1.2M."""
+    for limit, suffix in ((10**6, "M"), (10**3, "k")):
+        if n >= limit:
+            text = f"{n / limit:.1f}".removesuffix(".0")
+            return (text if len(text) <= 3 else f"{n // limit}") + suffix
+    return str(n)
+
+
+def _events(n: int) -> str:
+    return f"{n:,} event{'s' if n != 1 else ''}"
+
+
+def bar_chart(bars: list[Bar], label: str) -> str:
+    """SVG markup (everything interpolated is escaped); "" without bars."""
+    if not bars:
         return ""
-    years = sorted(per_year, key=int)
-    first, last = int(years[0]), int(years[-1])
-    span = list(range(first, last + 1))
-    peak = max(per_year.values())
-    bar = WIDTH / len(span)
+    step = nice_step(max(b.count for b in bars))
+    top = step * max(1, math.ceil(max(b.count for b in bars) / step))
+    column = (WIDTH - AXIS) / len(bars)
+    base = TOP + PLOT
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT + LABEL}" role="img" '
-        f'aria-label="Matching events per year, {first} to {last}">'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {base + LABEL}" '
+        f'preserveAspectRatio="xMinYMid meet" role="img" aria-label="{escape(label)}">'
     ]
-    for i, year in enumerate(span):
-        count = per_year.get(str(year), 0)
-        height = 0 if not count else max(2.0, (HEIGHT - 4) * count / peak)
-        x, y = i * bar, HEIGHT - height
-        title = f"{year}: {count:,} event{'s' if count != 1 else ''}"
-        rect = (
-            f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" '
-            f'height="{height:.1f}"><title>{escape(title)}</title></rect>'
+    for tick in range(0, top + 1, step):
+        y = base - PLOT * tick / top
+        parts.append(
+            f'<line class="grid" x1="{AXIS}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}"></line>'
+            f'<text class="axis" x="{AXIS - 6}" y="{y:.1f}" dy="0.35em" '
+            f'text-anchor="end">{short_count(tick)}</text>'
         )
-        parts.append(f'<a href="{escape(link(str(year)))}">{rect}</a>' if count else rect)
-        if len(span) <= 12 or year % 5 == 0 or year in (first, last):
+    for i, bar in enumerate(bars):
+        x = AXIS + i * column
+        parts.append(_bar(bar, x, column, base, PLOT * bar.count / top))
+        if bar.label:
+            minor = ' class="minor"' if bar.minor else ""
             parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{HEIGHT + LABEL - 3}" '
-                f'text-anchor="middle">{year}</text>'
+                f'<text{minor} x="{x + column / 2:.1f}" y="{base + LABEL - 6}" '
+                f'text-anchor="middle">{escape(bar.label)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _bar(bar: Bar, x: float, column: float, base: float, height: float) -> str:
+    if not bar.count:
+        return ""
+    height = max(height, 2.0)
+    title = f"<title>{escape(bar.title)}: {_events(bar.count)}</title>"
+    shape = (
+        f'<rect class="bar{" selected" if bar.selected else ""}" x="{x + 1:.1f}" '
+        f'y="{base - height:.1f}" width="{max(column - 2, 1):.1f}" height="{height:.1f}"></rect>'
+    )
+    if not bar.href:
+        return f"<g>{title}{shape}</g>"
+    # The whole column is the link, so a short bar is as easy to hit as a tall one.
+    target = f'<rect class="hit" x="{x:.1f}" y="{TOP}" width="{column:.1f}" height="{PLOT}"></rect>'
+    current = ' aria-current="true"' if bar.selected else ""
+    return f'<a href="{escape(bar.href)}"{current}>{title}{target}{shape}</a>'
+
+
+def _label_step(columns: int, room: float, unit: int = 1) -> int:
+    """Label every n-th year (n: *unit* times 1, 2, 5, 10, …) so labels are *room* apart."""
+    column = (WIDTH - AXIS) / columns
+    for factor in (1, 2, 5, 10, 20, 50, 100):
+        if unit * factor * column >= room:
+            return unit * factor
+    return unit * 100
+
+
+def year_chart(
+    per_year: dict[str, int], link: Callable[[str], str], subject: str = "Events"
+) -> str:
+    """*subject* per year, every year from the first to the last; a bar links to
+    *link(year)*."""
+    if not per_year:
+        return ""
+    first, last = min(map(int, per_year)), max(map(int, per_year))
+    span = range(first, last + 1)
+    wide = _label_step(len(span), WIDE_LABEL)
+    narrow = _label_step(len(span), NARROW_LABEL, wide)  # a subset of the wide labels
+    bars = [
+        Bar(
+            str(year) if year % wide == 0 else "",
+            str(year),
+            per_year.get(str(year), 0),
+            link(str(year)),
+            minor=narrow > 1 and year % narrow != 0,
+        )
+        for year in span
+    ]
+    return bar_chart(bars, f"{subject} per year, {first} to {last}")
+
+
+def month_chart(
+    year: str,
+    per_month: dict[str, int],
+    link: Callable[[str], str],
+    selected: Iterable[str] = (),
+    subject: str = "Events",
+) -> str:
+    """*subject* in each month of *year* (``per_month`` keyed "2017-02"); a bar links to
+    *link("2017-02")*."""
+    chosen = set(selected)
+    bars = []
+    for number, name in enumerate(MONTHS, start=1):
+        key = f"{year}-{number:02d}"
+        count, minor = per_month.get(key, 0), number % 2 == 0  # narrow: Jan, Mar, May…
+        bars.append(Bar(name[:3], f"{name} {year}", count, link(key), minor, key in chosen))
+    return bar_chart(bars, f"{subject} per month in {year}")

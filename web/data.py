@@ -14,13 +14,42 @@ import numpy as np
 
 from search.params import parse_request
 from search.service import Search
+from web.links import SearchLinks
 
 LATEST_DAYS = 5
 BUSIEST_STORIES = 12
+LANG_NAMES = {"en": "English", "zh": "Chinese"}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
 
 
-def search_data(search: Search, params: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    return search.search(parse_request(params)).to_dict()
+def search_data(
+    search: Search, params: Iterable[tuple[str, str]], path: str = "/search"
+) -> dict[str, Any]:
+    """A search's answer; each facet value also gets its ``label`` and the ``toggle_url``
+    (a search at *path*) that selects or unselects it, as the page's links do."""
+    params = list(params)
+    result = search.search(parse_request(params)).to_dict()
+    links = SearchLinks(params, path)
+    return {**result, "facets": [_facet(facet, links) for facet in result["facets"]]}
+
+
+def _facet(facet: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
+    name = facet["name"]
+    values = [
+        {**v, "label": facet_label(name, v["value"]), "toggle_url": links.toggle(name, v["value"])}
+        for v in facet["values"]
+    ]
+    return {**facet, "values": values}
+
+
+def facet_label(name: str, value: str) -> str:
+    """A facet value as readers see it: "English", "July 2014"; else the value itself."""
+    if name == "lang":
+        return LANG_NAMES.get(value, value)
+    if name == "month" and value[5:].isdigit() and 1 <= int(value[5:]) <= len(MONTH_NAMES):
+        return f"{MONTH_NAMES[int(value[5:]) - 1]} {value[:4]}"
+    return value
 
 
 def event_data(search: Search, event_id: str) -> dict[str, Any]:
@@ -30,6 +59,13 @@ def event_data(search: Search, event_id: str) -> dict[str, Any]:
         "related": [r.to_dict() for r in search.related(event.id)],
         "story": event.story,
     }
+
+
+def event_json(search: Search, event_id: str) -> dict[str, Any]:
+    """The event page's data as its JSON twin shows it: the event's own fields at the top
+    (as before), with the page's story and ranked related events beside them."""
+    page = event_data(search, event_id)
+    return {**page["event"], "story": page["story"], "related_events": page["related"]}
 
 
 def related_data(search: Search, event_id: str) -> dict[str, Any]:
@@ -53,7 +89,7 @@ def suggest_data(search: Search, prefix: str, limit: int = 10) -> dict[str, Any]
     return {
         "query": prefix,
         "suggestions": [
-            {"text": s.text, "kind": s.kind, "count": s.count}
+            {"text": s.text, "kind": s.kind, "count": s.count, "query": s.query}
             for s in search.suggest(prefix[:100], limit)
         ],
     }

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from search.params import given
 from web import data
 from web.opensearch import OPENSEARCH_NS, base_url, xml_bytes
 from web.state import state
@@ -22,7 +23,7 @@ RSS_TYPE = "application/rss+xml"
 
 
 def _params(request: Request) -> list[tuple[str, str]]:
-    items = [(k, v) for k, v in request.query_params.multi_items()]
+    items = given(request.query_params.multi_items())  # sort= (empty) is no sort given
     if not any(k == "sort" for k, _ in items):
         items.append(("sort", "newest"))  # a followed search wants the latest first
     return items

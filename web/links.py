@@ -1,7 +1,7 @@
-"""URLs of the search page with one parameter changed: facet toggles, paging, sort.
+"""URLs of a search with one parameter changed: facet toggles, paging, sort.
 
-Pages render these links and the API hands them to clients (``toggle_url``), so both
-follow the same rules.
+Pages render these links to ``/search`` and the API hands clients the same ones to
+``/api/v1/search`` (a facet value's ``toggle_url``), so both follow the same rules.
 """
 
 from __future__ import annotations
@@ -9,15 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
+from search.params import given
+
 
 class SearchLinks:
-    """URLs of the search page with one parameter changed (facets, paging, sort)."""
+    """URLs of the search at *path* with one parameter changed (facets, paging, sort).
 
-    def __init__(self, params: Iterable[tuple[str, str]]) -> None:
-        self.items = [(k, v) for k, v in params if k != "format"]
+    Parameters without a value mean nothing (:func:`search.params.given`) and are left out.
+    """
+
+    def __init__(self, params: Iterable[tuple[str, str]], path: str = "/search") -> None:
+        self.items = [(k, v) for k, v in given(params) if k != "format"]
+        self.path = path
 
     def _url(self, items: list[tuple[str, str]]) -> str:
-        return "/search?" + urlencode(items)
+        return f"{self.path}?{urlencode(items)}"
 
     def toggle(self, name: str, value: str) -> str:
         items = [(k, v) for k, v in self.items if k != "page"]

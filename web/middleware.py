@@ -14,19 +14,30 @@ from web.limits import buckets_for
 
 log = logging.getLogger("eventsearch.access")
 
+
 # Pages load only our own files; the widget script is fetched by other sites, and the API
 # is read by them through CORS, so neither needs framing or inline code.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'self'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"x-frame-options", b"SAMEORIGIN"),
-]
+# Event images come from the outlets' own hosts: allowed only when the operator turns
+# EVENTSEARCH_REMOTE_IMAGES on (readers' browsers then contact those hosts).
+def csp(remote_images: bool = False) -> str:
+    images = "'self' data: https:" if remote_images else "'self' data:"
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'self'"
+    )
+
+
+CSP = csp()
+
+
+def security_headers(remote_images: bool = False) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-security-policy", csp(remote_images).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"x-frame-options", b"SAMEORIGIN"),
+    ]
 
 
 def _client(scope: Scope) -> str:
@@ -65,8 +76,9 @@ class RequestLog:
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, remote_images: bool = False) -> None:
         self.app = app
+        self.headers = security_headers(remote_images)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +88,7 @@ class SecurityHeaders:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                extra = [(k, v) for k, v in self.headers if k not in names]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -103,8 +115,9 @@ class RateLimit:
         "/search",
         "/suggest",
         "/events/",
-        "/stories/",
-        "/days/",
+        "/stories",
+        "/days",
+        "/facets/",
         "/on-this-day",
     )
 

@@ -1,7 +1,10 @@
 """The OpenAPI 3.1 description of ``/api/v1`` (served at ``/api/v1/openapi.json``).
 
 Written by hand from the same constants the code validates with, and checked against
-the real endpoints by tests (and by Schemathesis, see docs)."""
+the real endpoints by tests (and by Schemathesis, see docs). Each operation's query
+parameters here are also the only ones its endpoint accepts (:func:`query_parameters`,
+used by ``web.api``): any other name is refused with 400.
+"""
 
 from __future__ import annotations
 
@@ -124,7 +127,7 @@ _EVENT = {
         "listing_only": {"type": "boolean"},
     },
 }
-_FACET = {
+_FACET: dict[str, Any] = {
     "type": "object",
     "required": ["name", "values", "truncated"],
     "properties": {
@@ -133,11 +136,18 @@ _FACET = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["value", "count", "selected"],
+                "required": ["value", "label", "count", "selected", "toggle_url"],
                 "properties": {
                     "value": {"type": "string"},
+                    "label": {"type": "string", "description": 'as shown, e.g. "July 2014"'},
                     "count": {"type": "integer"},
                     "selected": {"type": "boolean"},
+                    "toggle_url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "this search with the value selected, or unselected "
+                        "when it is; every other parameter kept, page reset",
+                    },
                 },
             },
         },
@@ -164,6 +174,24 @@ _EVENTS = {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
 
 SCHEMAS: dict[str, Any] = {
     "Event": _EVENT,
+    "EventPage": {
+        "description": "The event page's data: the event, its story and ranked related events",
+        "allOf": [
+            {"$ref": "#/components/schemas/Event"},
+            {
+                "type": "object",
+                "required": ["story", "related_events"],
+                "properties": {
+                    "story": {"type": ["string", "null"], "description": "its story heading"},
+                    "related_events": {
+                        "type": "array",
+                        "description": "as the page lists them (also /events/{id}/related)",
+                        "items": {"$ref": "#/components/schemas/RelatedEvent"},
+                    },
+                },
+            },
+        ],
+    },
     "Facet": _FACET,
     "RelatedEvent": _RELATED,
     "SearchResult": {
@@ -272,11 +300,77 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": {
                     "type": "object",
+                    "required": ["text", "kind", "count", "query"],
                     "properties": {
                         "text": {"type": "string"},
-                        "count": {"type": "integer"},
+                        "count": {
+                            "type": "integer",
+                            "description": "the total that searching `query` finds",
+                        },
                         "kind": {"type": "string", "enum": ["context", "phrase", "word"]},
+                        "query": {
+                            "type": "string",
+                            "description": 'what to search for (a story: context:"…", its events)',
+                        },
                     },
+                },
+            },
+        },
+    },
+    "Stories": {
+        "type": "object",
+        "required": ["name", "total", "page", "pages", "stories"],
+        "properties": {
+            "name": {"type": "string", "description": "the name filter given"},
+            "total": {"type": "integer", "description": "stories whose name matches"},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "stories": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "count", "first", "last"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "count": {"type": "integer"},
+                        "first": {"type": "string", "format": "date"},
+                        "last": {"type": "string", "format": "date"},
+                    },
+                },
+            },
+        },
+    },
+    "Calendar": {
+        "type": "object",
+        "required": ["period", "unit", "total", "counts", "previous", "next"],
+        "properties": {
+            "period": {"type": "string", "description": "'' (all years), YYYY or YYYY-MM"},
+            "unit": {"type": "string", "enum": ["year", "month", "day"]},
+            "total": {"type": "integer"},
+            "counts": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "events per year, month or day of the period",
+            },
+            "previous": {"type": ["string", "null"]},
+            "next": {"type": ["string", "null"]},
+        },
+    },
+    "FacetValues": {
+        "type": "object",
+        "required": ["name", "contains", "total", "page", "pages", "values"],
+        "properties": {
+            "name": {"type": "string", "enum": ["context", "domain"]},
+            "contains": {"type": "string"},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "query": {"type": "string"},
+            "values": {
+                "type": "array",
+                "items": {
+                    **_FACET["properties"]["values"]["items"],
+                    "required": ["value", "count", "selected", "toggle_url"],
                 },
             },
         },
@@ -299,84 +393,134 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def spec(server: str) -> dict[str, Any]:
-    def get(
-        summary: str, params: list[dict[str, Any]], responses: dict[str, Any]
-    ) -> dict[str, Any]:
-        return {"get": {"summary": summary, "parameters": params, "responses": responses}}
+def _get(summary: str, params: list[dict[str, Any]], responses: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"summary": summary, "parameters": params, "responses": responses}}
 
+
+PATHS: dict[str, Any] = {
+    "/search": _get("Search events", SEARCH_PARAMS, _ok("SearchResult", "Results")),
+    "/events/{id}": _get(
+        "One event, with its story and related events, as its page shows it "
+        "(an alias redirects with 301)",
+        [EVENT_ID],
+        {
+            **_ok("EventPage", "The event", True),
+            "301": {"description": "Moved to the current id"},
+        },
+    ),
+    "/events/{id}/related": _get(
+        "Related events", [EVENT_ID], _ok("Related", "Related events", True)
+    ),
+    "/contexts/{name}": _get(
+        "A story's timeline",
+        [
+            _param(
+                "name",
+                {"type": "string", "minLength": 1, "examples": ["Syrian Civil War"]},
+                "story or topic",
+                "path",
+            ),
+            _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page"),
+        ],
+        _ok("Timeline", "Timeline", True),
+    ),
+    "/days/{date}": _get(
+        "A day's events",
+        [
+            _param("date", {"type": "string", "format": "date"}, "YYYY-MM-DD", "path"),
+        ],
+        _ok("Day", "The day", True),
+    ),
+    "/on-this-day/{month_day}": _get(
+        "The same day across years",
+        [
+            _param(
+                "month_day",
+                {
+                    "type": "string",
+                    # a real month-day: 02-29 yes, 04-31 no
+                    "pattern": (
+                        r"^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2\d)"
+                        r"|(?:0[13-9]|1[0-2])-30|(?:0[13578]|1[02])-31)$"
+                    ),
+                    "examples": ["07-17"],
+                },
+                "MM-DD",
+                "path",
+            ),
+        ],
+        _ok("OnThisDay", "Events", True),
+    ),
+    "/suggest": _get(
+        "Completions for a prefix",
+        [
+            _param("q", {"type": "string", "maxLength": 100}, "prefix"),
+        ],
+        _ok("Suggestions", "Suggestions"),
+    ),
+    "/overview": _get("Latest days, busiest stories, on this day", [], _ok("Overview", "Overview")),
+    "/stories": _get(
+        "Every story and topic, largest first, found by part of its name",
+        [
+            _param("name", {"type": "string", "maxLength": 100}, "part of the story's name"),
+            _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page"),
+        ],
+        _ok("Stories", "Stories"),
+    ),
+    "/calendar": _get("Events per year", [], _ok("Calendar", "Years")),
+    "/calendar/{period}": _get(
+        "Events per month of a year, or per day of a month",
+        [
+            _param(
+                "period",
+                {
+                    "type": "string",
+                    "pattern": r"^(?:19\d\d|20\d\d|2100)(?:-(?:0[1-9]|1[0-2]))?$",
+                    "examples": ["2017", "2017-02"],
+                },
+                "YYYY or YYYY-MM (years 1900 to 2100)",
+                "path",
+            )
+        ],
+        {
+            **_ok("Calendar", "Months or days", True),
+            "307": {"description": "an empty period: redirected to /calendar"},
+        },
+    ),
+    "/facets/{name}": _get(
+        "Every value of a long facet of a search, with counts, searchable and paged",
+        [
+            _param("name", {"type": "string", "enum": ["context", "domain"]}, "facet", "path"),
+            *[p for p in SEARCH_PARAMS if p["name"] != "page"],
+            _param("facet_q", {"type": "string", "maxLength": 100}, "part of a value"),
+            _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page of values"),
+        ],
+        _ok("FacetValues", "Values", True),
+    ),
+}
+
+DESCRIPTION = (
+    "Search an archive of news events. Errors are problem+json. "
+    "Each operation accepts only the query parameters listed for it: any other name (a "
+    "typo such as `contxt`) is answered with 400 naming it, rather than silently ignored; "
+    "names starting with `_` (cache-busters such as `_=1700000000`) are allowed and "
+    "ignored. A parameter with an empty value (`page=`, as OpenSearch clients send for "
+    "an optional template parameter) counts as not given."
+)
+
+
+def query_parameters(path: str) -> frozenset[str]:
+    """The query parameter names operation *path* (e.g. ``/contexts/{name}``) accepts."""
+    params = PATHS[path]["get"]["parameters"]
+    return frozenset(p["name"] for p in params if p["in"] == "query")
+
+
+def spec(server: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "eventsearch API",
-            "version": "1",
-            "description": "Search an archive of news events. Errors are problem+json.",
-        },
+        "info": {"title": "eventsearch API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": f"{server}/api/v1"}],
-        "paths": {
-            "/search": get("Search events", SEARCH_PARAMS, _ok("SearchResult", "Results")),
-            "/events/{id}": get(
-                "One event (an alias redirects with 301)",
-                [EVENT_ID],
-                {
-                    **_ok("Event", "The event", True),
-                    "301": {"description": "Moved to the current id"},
-                },
-            ),
-            "/events/{id}/related": get(
-                "Related events", [EVENT_ID], _ok("Related", "Related events", True)
-            ),
-            "/contexts/{name}": get(
-                "A story's timeline",
-                [
-                    _param(
-                        "name",
-                        {"type": "string", "minLength": 1, "examples": ["Syrian Civil War"]},
-                        "story or topic",
-                        "path",
-                    ),
-                    _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page"),
-                ],
-                _ok("Timeline", "Timeline", True),
-            ),
-            "/days/{date}": get(
-                "A day's events",
-                [
-                    _param("date", {"type": "string", "format": "date"}, "YYYY-MM-DD", "path"),
-                ],
-                _ok("Day", "The day", True),
-            ),
-            "/on-this-day/{month_day}": get(
-                "The same day across years",
-                [
-                    _param(
-                        "month_day",
-                        {
-                            "type": "string",
-                            # a real month-day: 02-29 yes, 04-31 no
-                            "pattern": (
-                                r"^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2\d)"
-                                r"|(?:0[13-9]|1[0-2])-30|(?:0[13578]|1[02])-31)$"
-                            ),
-                            "examples": ["07-17"],
-                        },
-                        "MM-DD",
-                        "path",
-                    ),
-                ],
-                _ok("OnThisDay", "Events", True),
-            ),
-            "/suggest": get(
-                "Completions for a prefix",
-                [
-                    _param("q", {"type": "string", "maxLength": 100}, "prefix"),
-                ],
-                _ok("Suggestions", "Suggestions"),
-            ),
-            "/overview": get(
-                "Latest days, busiest stories, on this day", [], _ok("Overview", "Overview")
-            ),
-        },
+        "paths": PATHS,
         "components": {
             "schemas": SCHEMAS,
             "responses": {

@@ -1,5 +1,6 @@
-"""OpenSearch 1.1: the description browsers use to add us as a search engine, and the
-suggestions format they call on each keystroke."""
+"""OpenSearch 1.1: the description browsers use to add us as a search engine, the
+suggestions format they call on each keystroke, and the page that tells readers how to
+add the engine (browsers no longer let a page do it by script)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from eventsearch.settings import Settings
 from web.state import state
 
 OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
@@ -32,7 +34,32 @@ def xml_bytes(root: ET.Element) -> bytes:
     return body
 
 
-def description(base: str, site_name: str) -> bytes:
+def short_name(settings: Settings) -> str:
+    """``EVENTSEARCH_SHORT_NAME``, else the site name cut at a word boundary to fit."""
+    return settings.short_name or cut_at_word(settings.site_name, SHORT_NAME_MAX)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """*text* in at most *limit* characters, ending where a word ends; a first word
+    longer than that is cut (no ellipsis: it would take one of the few characters)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    end = text.rfind(" ", 0, limit + 1)
+    return text[:end].rstrip(" -–—:;,.|·") if end > 0 else text[:limit]
+
+
+def results_url(base: str, terms: str) -> str:
+    """The results page for *terms*: already escaped words, ``{searchTerms}`` (OpenSearch)
+    or ``%s`` (what browsers' settings ask for)."""
+    return f"{base}/search?q={terms}"
+
+
+def suggest_url(base: str, terms: str) -> str:
+    return f"{base}/suggest?q={terms}"
+
+
+def description(base: str, site_name: str, short: str) -> bytes:
     ET.register_namespace("", OPENSEARCH_NS)
     ET.register_namespace("moz", MOZ_NS)
     root = ET.Element(f"{{{OPENSEARCH_NS}}}OpenSearchDescription")
@@ -42,13 +69,14 @@ def description(base: str, site_name: str) -> bytes:
         element.text = text
         return element
 
-    add("ShortName", site_name[:SHORT_NAME_MAX])
+    add("ShortName", short)
     add("Description", f"Search {site_name}: news events by date, story, outlet and language.")
     add("InputEncoding", "UTF-8")
     add("Image", f"{base}/static/icon.png", width="32", height="32", type="image/png")
     paging = "&page={startPage?}"
-    add("Url", type="text/html", method="get", template=f"{base}/search?q={{searchTerms}}{paging}")
-    add("Url", type=SUGGESTIONS_TYPE, method="get", template=f"{base}/suggest?q={{searchTerms}}")
+    terms = "{searchTerms}"
+    add("Url", type="text/html", method="get", template=results_url(base, terms) + paging)
+    add("Url", type=SUGGESTIONS_TYPE, method="get", template=suggest_url(base, terms))
     add(
         "Url", type="application/atom+xml", template=f"{base}/search.atom?q={{searchTerms}}{paging}"
     )
@@ -59,13 +87,9 @@ def description(base: str, site_name: str) -> bytes:
     return xml_bytes(root)
 
 
-def suggestion_query(text: str, kind: str) -> str:
-    """The query a picked suggestion runs: story headings as exact phrases."""
-    return f'"{text}"' if kind == "context" else text
-
-
 def opensearch_xml(request: Request) -> Response:
-    body = description(base_url(request), state(request).settings.site_name)
+    settings = state(request).settings
+    body = description(base_url(request), settings.site_name, short_name(settings))
     return Response(
         body, media_type=DESCRIPTION_TYPE, headers={"Cache-Control": "public, max-age=86400"}
     )
@@ -80,14 +104,38 @@ def suggestions(request: Request) -> Response:
         prefix,
         [s.text for s in found],
         [f"{s.count:,} event{'s' if s.count != 1 else ''}" for s in found],
-        [f"{base}/search?q={quote(suggestion_query(s.text, s.kind))}" for s in found],
+        [results_url(base, quote(s.query)) for s in found],
     ]
     return JSONResponse(
         body, media_type=SUGGESTIONS_TYPE, headers={"Cache-Control": "public, max-age=300"}
     )
 
 
+def add_to_browser(request: Request) -> Response:
+    """How to add the engine, per browser, with the template URL for manual entry."""
+    from web.pages import templates  # pages imports the API, which imports this module
+
+    settings = state(request).settings
+    base = base_url(request)
+    return templates.TemplateResponse(
+        request,
+        "add_to_browser.html",
+        {
+            "site_name": settings.site_name,
+            "short_name": short_name(settings),
+            "template_url": results_url(base, "%s"),
+            "suggest_url": suggest_url(base, "%s"),
+            "home_url": f"{base}/",
+            "q": "",
+            "alternate_json": None,
+            "canonical": f"{settings.public_url}/add-to-browser" if settings.public_url else None,
+        },
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 routes = [
     Route("/opensearch.xml", opensearch_xml),
     Route("/suggest", suggestions),
+    Route("/add-to-browser", add_to_browser),
 ]

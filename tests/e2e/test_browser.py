@@ -22,16 +22,35 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+DOCS = ROOT / "docs"
+PHONE = {"width": 390, "height": 844}  # an iPhone 12-14 in CSS pixels
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    opened = context.new_page()
+def open_page(browser: Any) -> Iterator[Any]:
+    """``open_page(viewport, javascript=True)``: a fresh tab that must log no errors."""
+    contexts: list[Any] = []
     errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    yield opened
-    context.close()
+
+    def make(viewport: dict[str, int] | None = None, javascript: bool = True) -> Any:
+        context = browser.new_context(
+            viewport=viewport or {"width": 1200, "height": 900}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        opened = context.new_page()
+        opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        opened.on("pageerror", lambda e: errors.append(str(e)))
+        return opened
+
+    yield make
+    for context in contexts:
+        context.close()
     assert errors == []  # no script errors, no CSP violations
+
+
+@pytest.fixture
+def page(open_page: Any) -> Any:
+    return open_page()
 
 
 def test_reader_searches_picks_suggestion_filters_and_follows_related(
@@ -99,3 +118,117 @@ def test_widget_embeds_in_another_origin(server: Server, page: Any, tmp_path: Pa
     finally:
         other.shutdown()
         other.server_close()
+
+
+def test_a_ticked_filter_becomes_a_chip_and_focus_stays_on_the_box(
+    server: Server, page: Any
+) -> None:
+    page.goto(server.url + "/search?q=venezuela")
+    box = page.locator('#facet-domain input[type=checkbox][value="reuters.com"]')
+    box.check()
+    page.wait_for_url("**domain=reuters.com**")
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
+    assert focused == ["domain", "reuters.com"]
+    chip = page.locator("ul.chips a.chip")
+    assert chip.count() == 1 and "Outlet: reuters.com" in chip.inner_text()
+    total = page.locator(".summary strong").inner_text()
+    chip.click()
+    page.wait_for_url(lambda url: "domain=" not in url)
+    assert page.locator("ul.chips").count() == 0
+    assert page.locator(".summary strong").inner_text() != total
+
+
+def test_finding_an_outlet_narrows_the_list_then_asks_for_all(server: Server, page: Any) -> None:
+    page.goto(server.url + "/search?q=")
+    box = page.locator("#fq-domain")
+    box.fill("bbc")
+    visible = page.locator("#facet-domain .facet-values > li:visible label")
+    assert visible.count() == 2 and all("bbc" in t for t in visible.all_inner_texts())
+    box.press("Enter")
+    page.wait_for_url("**/facets/domain?**")
+    assert page.locator("ol.facet-list > li").count() == 2
+    page.locator("ol.facet-list a", has_text="bbc.com").click()
+    page.wait_for_url("**domain=bbc.com**")
+    assert page.url.endswith("#facet-domain")
+    assert page.locator('#facet-domain input[value="bbc.com"]').is_checked()
+
+
+def test_on_a_phone_the_filters_come_first_and_the_chart_stays_readable(
+    server: Server, open_page: Any
+) -> None:
+    page = open_page(PHONE)
+    page.goto(server.url + "/search?q=venezuela&year=2017")
+    summary = page.locator("#filters > summary")
+    first_hit = page.locator("ol.hits > li.hit").first
+    assert summary.is_visible() and "Filters" in summary.inner_text()
+    assert summary.bounding_box()["y"] < first_hit.bounding_box()["y"]
+    assert not page.locator("#facet-context").is_visible()  # folded away until asked for
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart text')]
+            .filter(t => getComputedStyle(t).display !== 'none')
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+    )
+    assert sizes and min(sizes) >= 11
+    page.screenshot(path=str(DOCS / "screenshot-mobile.png"))
+    summary.click()
+    assert page.locator("#facet-context").is_visible()
+
+
+def test_without_javascript_a_facet_link_comes_back_to_its_facet(
+    server: Server, open_page: Any
+) -> None:
+    page = open_page(PHONE, javascript=False)
+    page.goto(server.url + "/search?q=venezuela")
+    page.locator("#filters > summary").click()
+    page.locator("#facet-context a.facet-link").nth(1).click()
+    page.wait_for_url("**context=**")
+    assert page.url.endswith("#facet-context")
+    assert page.locator("#facet-context").is_visible()  # the panel opened for the anchor
+    assert page.locator("#facet-context input[checked]").count() == 1
+
+
+def test_within_one_year_the_chart_shows_months_that_select_themselves(
+    server: Server, page: Any
+) -> None:
+    page.goto(server.url + "/search?q=&year=2017")
+    labels = page.locator("svg.chart text:not(.axis)").all_text_contents()
+    assert labels[:3] == ["Jan", "Feb", "Mar"] and len(labels) == 12
+    page.screenshot(path=str(DOCS / "screenshot-months.png"))
+    page.locator("svg.chart a").nth(1).click()
+    page.wait_for_url("**month=2017-07**")
+    dates = page.locator("ol.hits > li.hit time").all_inner_texts()
+    assert dates and all("July 2017" in d for d in dates)
+    assert page.locator("svg.chart a[aria-current]").count() == 1
+
+
+def test_reader_finds_a_story_by_name_and_walks_the_calendar(server: Server, page: Any) -> None:
+    page.goto(server.url + "/")
+    page.locator("footer a", has_text="All stories").click()
+    page.wait_for_url("**/stories")
+    assert page.locator("table.story-table tbody tr").count() > 30
+    page.screenshot(path=str(DOCS / "screenshot-stories.png"))
+    page.fill("#story-name", "syr")
+    page.press("#story-name", "Enter")
+    page.wait_for_url("**/stories?name=syr")
+    page.locator("table.story-table a", has_text="Syrian Civil War").click()
+    page.wait_for_url("**/stories/Syrian%20Civil%20War")
+
+    page.locator("footer a", has_text="Calendar").click()
+    page.wait_for_url("**/days")
+    page.locator("ul.years-list a", has_text="2017").click()
+    page.wait_for_url("**/days/2017")
+    page.locator("ul.months-list a", has_text="July").click()
+    page.wait_for_url("**/days/2017-07")
+    page.screenshot(path=str(DOCS / "screenshot-calendar.png"))
+    page.locator("table.month-grid td.has-events a").first.click()
+    page.wait_for_url("**/days/2017-07-27")
+    assert page.locator("ol.timeline > li").count() > 0
+
+
+def test_results_print_without_the_form_and_filters(server: Server, page: Any) -> None:
+    page.goto(server.url + "/search?q=venezuela")
+    page.emulate_media(media="print")
+    for hidden in (".site-header form", "aside.filters", ".site-footer", ".tools", "svg.chart"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator("ol.hits > li.hit").first.is_visible()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from search.errors import BadRequest, PageOutOfRange, QueryTooComplex
-from search.params import MAX_RESULTS, parse_request
+from search.params import MAX_RESULTS, SearchRequest, given, page_number, parse_request
 
 
 def test_repeated_keys_select_several_values() -> None:
@@ -55,3 +55,36 @@ def test_bad_parameters_are_refused_naming_the_value(
 
 def test_last_page_within_the_cap_is_allowed() -> None:
     assert parse_request([("page", str(MAX_RESULTS // 10))]).page == MAX_RESULTS // 10
+
+
+KEYS = ("q", "context", "domain", "year", "month", "lang", "from", "to", "sort", "page",
+        "per_page", "facets")  # fmt: skip
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("empty", ["", " ", "\t"])
+def test_an_empty_value_means_the_parameter_was_not_given(key: str, empty: str) -> None:
+    # OpenSearch clients send page={startPage?} as "page=" (an optional parameter they do
+    # not know is the empty string); forms send their empty fields.
+    assert parse_request([("q", "flood"), (key, empty)]) == parse_request([("q", "flood")])
+
+
+def test_every_empty_parameter_at_once_is_the_default_request() -> None:
+    assert parse_request([(key, "") for key in KEYS]) == SearchRequest()
+
+
+def test_an_empty_repeat_does_not_undo_a_value() -> None:
+    request = parse_request([("page", "2"), ("page", ""), ("sort", "oldest"), ("sort", "")])
+    assert (request.page, request.sort) == (2, "oldest")
+
+
+@pytest.mark.parametrize(("value", "page"), [("", 1), ("  ", 1), ("3", 3)])
+def test_page_number_of_an_empty_page_is_the_first(value: str, page: int) -> None:
+    assert page_number(value) == page
+
+
+def test_given_drops_only_empty_values() -> None:
+    assert given([("q", ""), ("page", "2"), ("lang", " "), ("q", "x")]) == [
+        ("page", "2"),
+        ("q", "x"),
+    ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
+
+from search.params import SearchRequest, parse_request
 
 from .conftest import make_client
 
@@ -135,16 +140,10 @@ def test_rate_limit_answers_429_with_retry_after(example_index: Path) -> None:
 def test_openapi_describes_every_api_route(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {
-        "/search",
-        "/events/{id}",
-        "/events/{id}/related",
-        "/contexts/{name}",
-        "/days/{date}",
-        "/on-this-day/{month_day}",
-        "/suggest",
-        "/overview",
-    }
+    mounted = next(r for r in client.app.routes if getattr(r, "path", "") == "/api/v1")  # type: ignore[attr-defined]
+    served = {re.sub(r":\w+}", "}", route.path) for route in mounted.routes}
+    assert set(spec["paths"]) == served - {"/openapi.json"}
+    assert {"/search", "/events/{id}", "/stories", "/calendar/{period}"} <= served
     names = {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]}
     assert names == {
         "q",
@@ -180,3 +179,119 @@ def test_other_methods_get_405_naming_the_allowed_ones(client: TestClient, metho
         response = client.request(method, path)
         assert response.status_code == 405, (method, path)
         assert "GET" in response.headers["allow"], (method, path)
+
+
+# -- unknown parameters: a typo is an error, not an unfiltered answer -----------------
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("/api/v1/search?q=syria&contxt=Syrian%20Civil%20War", ["contxt"]),
+        ("/api/v1/search?contxt=", ["contxt"]),
+        ("/api/v1/search?q=x&pagee=2&Year=2014", ["Year", "pagee"]),
+        ("/api/v1/suggest?q=mala&limit=3", ["limit"]),
+        ("/api/v1/contexts/Venezuelan%20crisis?page=1&sort=newest", ["sort"]),
+        ("/api/v1/days/2014-07-17?q=x", ["q"]),
+        ("/api/v1/on-this-day/07-17?year=2014", ["year"]),
+        ("/api/v1/overview?format=json", ["format"]),
+        ("/api/v1/openapi.json?v=2", ["v"]),
+    ],
+)
+def test_unknown_api_parameters_are_400_naming_them(
+    client: TestClient, path: str, names: list[str]
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 400, response.text[:300]
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert all(repr(name) in detail for name in names), detail
+    assert "_" in detail  # says how to add a cache-buster
+
+
+def test_unknown_event_parameters_are_400(client: TestClient, event_id: str) -> None:
+    for path in (f"/api/v1/events/{event_id}?related=1", f"/api/v1/events/{event_id}/related?n=3"):
+        response = client.get(path)
+        assert response.status_code == 400 and "'" in response.json()["detail"], path
+
+
+def test_underscore_parameters_are_cache_busters(client: TestClient) -> None:
+    plain = client.get("/api/v1/search", params={"q": "syria"}).json()
+    busted = client.get("/api/v1/search", params={"q": "syria", "_": "1700000000", "_cb": "x"})
+    assert busted.status_code == 200 and busted.json()["total"] == plain["total"]
+    assert client.get("/api/v1/suggest", params={"q": "mala", "_": "1"}).status_code == 200
+
+
+def test_pages_keep_ignoring_unknown_parameters_and_their_twin_drops_them(
+    client: TestClient,
+) -> None:
+    response = client.get("/search", params={"q": "syria", "utm_source": "feed"})
+    assert response.status_code == 200
+    twin = response.links["alternate"]["url"]
+    assert "utm_source" not in twin and "q=syria" in twin
+    assert client.get(twin).status_code == 200
+
+
+def test_openapi_says_unknown_parameters_are_refused(client: TestClient) -> None:
+    description = client.get("/api/v1/openapi.json").json()["info"]["description"]
+    assert "400" in description and "`_`" in description
+
+
+def test_every_documented_search_parameter_is_one_the_search_reads(client: TestClient) -> None:
+    # The API accepts what its OpenAPI operation lists; each must change the parsed
+    # request, or the API would accept a parameter that does nothing.
+    examples = {"q": "x", "context": "A", "domain": "a.org", "year": "2014", "month": "2014-07",
+                "lang": "zh", "from": "2014-01-01", "to": "2014-12-31", "sort": "oldest",
+                "page": "2", "per_page": "5", "facets": "0"}  # fmt: skip
+    spec = client.get("/api/v1/openapi.json").json()
+    names = [p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]]
+    assert set(names) == set(examples)
+    for name in names:
+        assert parse_request([(name, examples[name])]) != SearchRequest(), name
+
+
+# -- facet values carry their label and the URL that toggles them --------------------
+
+
+def facet_value(body: dict[str, Any], name: str, value: str) -> dict[str, Any]:
+    facet = next(f for f in body["facets"] if f["name"] == name)
+    return next(v for v in facet["values"] if v["value"] == value)
+
+
+def test_following_a_toggle_url_selects_then_unselects_the_value(client: TestClient) -> None:
+    first = client.get("/api/v1/search", params={"q": "", "year": "2014", "page": "2"}).json()
+    lang = facet_value(first, "lang", "en")
+    assert lang["label"] == "English" and not lang["selected"]
+    assert facet_value(first, "month", "2014-07")["label"] == "July 2014"
+    selected = client.get(lang["toggle_url"])  # an absolute URL, as a client follows it
+    assert selected.status_code == 200
+    second = selected.json()
+    assert facet_value(second, "lang", "en")["selected"] and second["filters"]["lang"] == ["en"]
+    assert second["filters"]["year"] == [2014] and second["page"] == 1  # others kept, page reset
+    third = client.get(facet_value(second, "lang", "en")["toggle_url"]).json()
+    assert not facet_value(third, "lang", "en")["selected"] and third["filters"]["lang"] == []
+    assert third["filters"]["year"] == [2014] and third["total"] == first["total"]
+
+
+def test_toggling_a_year_drops_its_months(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"year": "2014", "month": "2014-07"}).json()
+    url = facet_value(body, "year", "2014")["toggle_url"]
+    assert parse_qs(urlsplit(url).query) == {}  # months only exist within one chosen year
+
+
+# -- the event's JSON twin carries what its page shows --------------------------------
+
+
+def test_event_twin_has_its_fields_story_and_ranked_related(
+    client: TestClient, event_id: str
+) -> None:
+    body = client.get(f"/api/v1/events/{event_id}").json()
+    assert body["id"] == event_id and body["sources"] and isinstance(body["related"], list)
+    assert body["story"] == body["contexts"][0] == "Malaysia Airlines Flight 17"
+    related = client.get(f"/api/v1/events/{event_id}/related").json()["related"]
+    assert body["related_events"] == related and related
+    spec = client.get("/api/v1/openapi.json").json()
+    ok = spec["paths"]["/events/{id}"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/EventPage")
+    shape = spec["components"]["schemas"]["EventPage"]["allOf"][1]
+    assert set(shape["required"]) == {"story", "related_events"}

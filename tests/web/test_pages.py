@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
+
+from .conftest import make_client
 
 MH17 = "Malaysia Airlines Flight 17"
 
@@ -15,6 +19,13 @@ def page(client: TestClient, path: str, status: int = 200, **params: str) -> Bea
     response = client.get(path, params=params)
     assert response.status_code == status, response.text[:500]
     assert response.headers["content-type"].startswith("text/html")
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def page_at(client: TestClient, url: str) -> BeautifulSoup:
+    """The page at *url* as written, repeated and empty parameters included."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:500]
     return BeautifulSoup(response.text, "html.parser")
 
 
@@ -135,3 +146,279 @@ def test_query_and_archive_text_are_escaped(client: TestClient) -> None:
     response = client.get("/search", params={"q": '"><script>alert(1)</script>'})
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;" in response.text or "&#34;&gt;&lt;script" in response.text
+
+
+# -- feeds ------------------------------------------------------------------------------
+FEED_TYPES = {"application/atom+xml": "atom", "application/rss+xml": "rss"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_links(soup: BeautifulSoup) -> dict[str, str]:
+    found = {}
+    for link in soup.select('head link[rel="alternate"]'):
+        if link.get("type") in FEED_TYPES:
+            assert link.get("title"), "a feed reader lists feeds by their title"
+            found[FEED_TYPES[link["type"]]] = str(link["href"])
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", ["/search?q=venezuela&year=2017", "/search?q=", "/stories/Venezuelan%20crisis"]
+)
+def test_results_and_story_pages_name_their_feeds_and_the_feeds_answer(
+    client: TestClient, path: str
+) -> None:
+    soup = page(client, path)
+    feeds = feed_links(soup)
+    assert set(feeds) == {"atom", "rss"}
+    visible = {a["href"] for a in soup.select("main .subscribe a[href]")}
+    assert visible == set(feeds.values())
+    for kind, href in feeds.items():
+        assert query(href)["sort"] == ["newest"] and "page" not in query(href)
+        response = client.get(href)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(f"application/{kind}+xml")
+        root = ET.fromstring(response.content)
+        assert root.tag == (f"{ATOM}feed" if kind == "atom" else "rss")
+
+
+def test_a_results_feed_takes_the_search_parameters(client: TestClient) -> None:
+    atom = feed_links(page(client, "/search", q="venezuela", year="2017", sort="oldest"))["atom"]
+    assert urlsplit(atom).path == "/search.atom"
+    assert query(atom) == {"q": ["venezuela"], "year": ["2017"], "sort": ["newest"]}
+
+
+def test_a_story_feed_follows_that_story(client: TestClient) -> None:
+    feeds = feed_links(page(client, "/stories/Venezuelan%20crisis"))
+    assert query(feeds["atom"]) == {"context": ["Venezuelan crisis"], "sort": ["newest"]}
+    entries = ET.fromstring(client.get(feeds["atom"]).content).findall(f"{ATOM}entry")
+    story = client.get("/api/v1/contexts/Venezuelan%20crisis").json()
+    newest = sorted((e["id"] for e in story["events"]), reverse=True)
+    assert len(entries) == min(10, story["total"])
+    for entry in entries:
+        terms = {c.get("term") for c in entry.findall(f"{ATOM}category")}
+        assert "Venezuelan crisis" in terms
+        assert entry.find(f"{ATOM}id").text.split("/events/", 1)[1] in newest
+    dates = [e.find(f"{ATOM}updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    items = ET.fromstring(client.get(feeds["rss"]).content).findall("channel/item")
+    assert len(items) == len(entries)
+
+
+def test_pages_of_one_event_or_day_name_no_feed(client: TestClient, event_id: str) -> None:
+    assert feed_links(page(client, f"/events/{event_id}")) == {}
+    assert feed_links(page(client, "/days/2014-07-18")) == {}
+
+
+# -- active filters ---------------------------------------------------------------------
+def query(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+def test_active_filters_are_chips_that_each_remove_one(client: TestClient) -> None:
+    soup = page(
+        client, "/search", q="venezuela", context="Venezuelan crisis", year="2017", page="1"
+    )
+    line = soup.select_one(".results-head .summary-line")
+    summary = line.select_one(".summary")
+    assert " ".join(summary.get_text().split()).startswith("3 events for venezuela")
+    assert summary.select_one("q").get_text() == "venezuela"  # quoted by the stylesheet
+    chips = line.select("ul.chips a.chip")
+    assert [" ".join(c.get_text(" ").split()) for c in chips] == [
+        "Remove filter Story: Venezuelan crisis ×",
+        "Remove filter Year: 2017 ×",
+    ]
+    assert query(chips[0]["href"]) == {"q": ["venezuela"], "year": ["2017"]}
+    assert query(chips[1]["href"]) == {"q": ["venezuela"], "context": ["Venezuelan crisis"]}
+    clear = line.select_one("a.clear-all")
+    assert clear.get_text() == "Clear all" and query(clear["href"]) == {"q": ["venezuela"]}
+
+
+def test_chips_name_months_languages_outlets_and_dates_as_readers_do(client: TestClient) -> None:
+    soup = page_at(
+        client,
+        "/search?q=&year=2014&month=2014-07&lang=en&domain=bbc.co.uk&from=2014-07-01&to=2014-07-31",
+    )
+    texts = [c.get_text(" ", strip=True) for c in soup.select("ul.chips a.chip")]
+    assert [" ".join(t.replace("Remove filter", "").split()) for t in texts] == [
+        "Year: 2014 ×",
+        "Month: July 2014 ×",
+        "Language: English ×",
+        "Outlet: bbc.co.uk ×",
+        "From: 1 July 2014 ×",
+        "To: 31 July 2014 ×",
+    ]
+    year = soup.select("ul.chips a.chip")[0]
+    assert "month" not in query(year["href"])  # months belong to their year
+
+
+def test_empty_form_fields_make_no_chips(client: TestClient) -> None:
+    soup = page_at(client, "/search?q=syria&from=&to=&sort=relevance")
+    assert not soup.select("ul.chips")
+    assert "active" not in soup.select_one("#filters > summary").get_text()
+
+
+# -- facet lists ------------------------------------------------------------------------
+def facet(soup: BeautifulSoup, name: str) -> BeautifulSoup:
+    fieldset = soup.select_one(f"fieldset#facet-{name}")
+    assert fieldset is not None
+    return fieldset
+
+
+def test_facets_show_eight_values_then_the_rest_on_request(client: TestClient) -> None:
+    soup = page(client, "/search", q="venezuela")
+    outlets = facet(soup, "domain")
+    top = outlets.select(":scope > ul.facet-values > li")
+    rest = outlets.select("details.more-values > ul.facet-values > li")
+    assert len(top) == 8 and len(rest) == 1
+    assert outlets.select_one("details.more-values > summary").get_text() == "Show all 9"
+    assert not outlets.select_one(".all-values")  # all nine are here already
+
+
+def test_long_facets_link_to_a_page_of_all_their_values(client: TestClient) -> None:
+    soup = page(client, "/search", q="", lang="en")
+    stories = facet(soup, "context")
+    assert len(stories.select(":scope > ul.facet-values > li")) == 8
+    assert stories.select_one("details.more-values > summary").get_text() == "Show 12 more"
+    link = stories.select_one(".all-values a")
+    assert urlsplit(link["href"]).path == "/facets/context"
+    assert query(link["href"]) == {"lang": ["en"]}
+    assert client.get(link["href"]).status_code == 200
+
+
+def test_a_selected_value_stays_in_sight(client: TestClient) -> None:
+    soup = page(client, "/search", q="", context="Refugees")
+    stories = facet(soup, "context")
+    top = [li.input["value"] for li in stories.select(":scope > ul.facet-values > li")]
+    assert "Refugees" in top
+
+
+def test_a_facet_search_box_asks_the_facet_page_without_js(client: TestClient) -> None:
+    soup = page(client, "/search", q="", year="2017", sort="newest")
+    box = facet(soup, "context").select_one("input[name=facet_q]")
+    form = soup.select_one(f"form#{box['form']}")
+    assert form is not None and form.find_parent("form") is None  # forms do not nest
+    assert form["action"] == "/facets/context" and form.get("method") == "get"
+    hidden = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    assert hidden == [("year", "2017"), ("sort", "newest")]
+    assert soup.select_one(f'label[for="{box["id"]}"]')
+    assert soup.select_one(f'button[form="{box["form"]}"]')
+
+
+def test_facet_links_come_back_to_their_facet(client: TestClient) -> None:
+    soup = page(client, "/search", q="venezuela")
+    for name in ("context", "domain", "year"):
+        links = facet(soup, name).select("a.facet-link")
+        assert links and all(a["href"].endswith(f"#facet-{name}") for a in links)
+
+
+def test_filters_are_one_collapsible_control_before_the_results(client: TestClient) -> None:
+    soup = page(client, "/search", q="venezuela")
+    panel = soup.select_one("aside.filters > details#filters")
+    assert panel is not None and panel.summary.get_text(strip=True) == "Filters"
+    in_order = soup.select("details#filters, ol.hits")  # document order
+    assert [el.name for el in in_order] == ["details", "ol"]
+    assert panel.select_one("form#facets")
+
+
+# -- the chart --------------------------------------------------------------------------
+def test_chart_bars_link_to_their_year_with_a_count_axis(client: TestClient) -> None:
+    soup = page(client, "/search", q="")
+    bars = soup.select("svg.chart a[href]")
+    assert [query(a["href"])["year"] for a in bars] == [["2014"], ["2016"], ["2017"], ["2019"]]
+    assert soup.select_one("svg.chart text.axis").get_text() == "0"
+
+
+def test_chart_within_one_year_shows_its_months(client: TestClient) -> None:
+    soup = page(client, "/search", q="", year="2017", month="2017-07")
+    chart = soup.select_one("svg.chart")
+    assert chart["aria-label"] == "Matching events per month in 2017"
+    assert len(chart.select("text:not(.axis)")) == 12
+    bars = chart.select("a[href]")
+    assert [query(a["href"]) for a in bars] == [
+        {"year": ["2017"], "month": ["2017-03"]},
+        {"year": ["2017"], "month": ["2017-07"]},
+    ]
+    assert [a.title.get_text() for a in bars] == ["March 2017: 5 events", "July 2017: 12 events"]
+    assert chart.select_one('a[aria-current="true"]')["href"] == bars[1]["href"]
+
+
+# -- related events and images ------------------------------------------------------------
+def test_related_badges_are_words_with_a_legend(client: TestClient, event_id: str) -> None:
+    soup = page(client, f"/events/{event_id}")
+    related = soup.select_one("section.related")
+    badges = {b.get_text() for b in related.select(".related-list .meta .badge")}
+    assert badges >= {"linked from this page", "links here", "same story"}
+    assert badges <= {"linked from this page", "links here", "same story", "similar"}
+    legend = {
+        dt.get_text(): dd.get_text()
+        for dt, dd in zip(
+            related.select("dl.legend dt"), related.select("dl.legend dd"), strict=True
+        )
+    }
+    assert set(legend) == badges and all(legend.values())
+    assert all(b.get("title") for b in related.select(".related-list .meta .badge"))
+    assert "linked" not in badges  # the code name is not shown
+
+
+def image_event(client: TestClient) -> str:
+    hits = client.get("/api/v1/search", params={"q": "osce monitors"}).json()["hits"]
+    assert hits[0]["images"]
+    return str(hits[0]["id"])
+
+
+def test_images_are_links_with_a_note_on_why_by_default(client: TestClient) -> None:
+    soup = page(client, f"/events/{image_event(client)}")
+    images = soup.select_one("section.images")
+    assert not soup.select("img")
+    links = images.select("a[href^='https://']")
+    assert links and all("noreferrer" in a["rel"] for a in links)
+    assert "tell its site that you are reading" in images.select_one(".image-note").get_text()
+
+
+def test_remote_images_are_lazy_thumbnails_without_referrer(example_index: Path) -> None:
+    with make_client(example_index, remote_images="true") as remote:
+        soup = page(remote, f"/events/{image_event(remote)}")
+    images = soup.select("section.images img")
+    assert images and not soup.select(".image-note")
+    for img in images:
+        assert img["src"].startswith("https://") and img["alt"]
+        assert img["loading"] == "lazy" and img["referrerpolicy"] == "no-referrer"
+        assert img.find_parent("a")["href"] == img["src"]
+
+
+# -- empty and capped results ---------------------------------------------------------------
+@pytest.mark.parametrize("q", ["the", "of the", '"The"', "a"])
+def test_a_query_of_common_words_only_says_so(client: TestClient, q: str) -> None:
+    soup = page(client, "/search", q=q)
+    empty = soup.select_one(".empty.common-words")
+    assert empty is not None and "common" in empty.get_text()
+    assert "spelling" not in soup.select_one("main").get_text()
+
+
+def test_other_empty_results_still_suggest_the_spelling(client: TestClient) -> None:
+    soup = page(client, "/search", q="zzzqqqxxx")
+    assert not soup.select(".common-words") and "spelling" in soup.select_one(".empty").get_text()
+
+
+def test_pager_says_why_it_stops_and_offers_browsing(
+    example_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with make_client(example_index, cache_mb=0) as uncached:
+        assert not page(uncached, "/search", q="").select("#cap-note")
+        monkeypatch.setattr("search.params.MAX_RESULTS", 20)
+        monkeypatch.setattr("web.pages.MAX_RESULTS", 20)
+        soup = page(uncached, "/search", q="")
+    note = soup.select_one("#cap-note")
+    assert note is not None and "first 20 of the 51 events" in " ".join(note.get_text().split())
+    assert {a["href"] for a in note.select("a")} == {"/days", "/stories"}
+    assert [a.get_text() for a in soup.select("nav.pages a:not([rel])")] == ["1", "2"]
+
+
+# -- print ------------------------------------------------------------------------------------
+def test_print_stylesheet_leaves_out_the_form_and_filters(client: TestClient) -> None:
+    css = client.get("/static/style.css").text
+    printed = css[css.index("@media print") :]
+    hidden = printed[: printed.index("{display:none!important}")]
+    for selector in (".site-header form", ".filters", ".site-footer", ".pages", ".tools"):
+        assert selector in hidden

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from starlette.testclient import TestClient
 
+from tests.web.conftest import make_client
 from web.middleware import CSP
 
 
@@ -70,3 +73,15 @@ def test_the_widget_script_and_api_can_be_used_from_other_sites(
     )
     assert api.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in api.headers
+
+
+def test_remote_images_widen_img_src_only_when_the_operator_allows_them(
+    example_index: Path,
+) -> None:
+    def img_src(**settings: object) -> str:
+        with make_client(example_index, **settings) as client:
+            policy = client.get("/").headers["content-security-policy"]
+        return dict(d.strip().split(" ", 1) for d in policy.split(";"))["img-src"]
+
+    assert "https:" not in img_src() and "http:" not in img_src()
+    assert img_src(remote_images="true").split() == ["'self'", "data:", "https:"]

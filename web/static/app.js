@@ -120,7 +120,19 @@
     });
   }
 
-  /* Filters: a ticked or unticked box applies at once. */
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+
+  /* The filter panel: open beside the results on wide screens (CSS does it where
+     ::details-content is supported), and open wherever a link led into it. */
+  var panel = document.getElementById("filters");
+  if (panel) {
+    var wide = window.matchMedia("(min-width: 761px)");
+    if (wide.matches || location.hash.indexOf("#facet-") === 0) panel.open = true;
+    wide.addEventListener("change", function (e) { if (e.matches) panel.open = true; });
+  }
+
+  /* Filters: a ticked or unticked box applies at once, and the reader lands back on it. */
+  var FOCUS_KEY = "eventsearch-focus";
   var facets = document.getElementById("facets");
   if (facets) {
     facets.addEventListener("change", function (e) {
@@ -128,22 +140,54 @@
       if (!box || box.type !== "checkbox") return;
       if (box.name === "year") {
         /* months belong to one chosen year */
-        Array.prototype.forEach.call(facets.querySelectorAll('input[name="month"]'), function (m) {
-          m.checked = false;
-        });
+        each(facets.querySelectorAll('input[name="month"]'), function (m) { m.checked = false; });
       }
+      /* the next page focuses the same box (a #facet- address would blur it again) */
+      try { sessionStorage.setItem(FOCUS_KEY, JSON.stringify([box.name, box.value])); } catch (err) { /* private mode */ }
       if (facets.requestSubmit) facets.requestSubmit(); else facets.submit();
+    });
+    var wanted = null;
+    try {
+      wanted = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
+      sessionStorage.removeItem(FOCUS_KEY);
+    } catch (err) { wanted = null; }
+    if (Array.isArray(wanted)) {
+      each(facets.querySelectorAll('input[type="checkbox"]'), function (box) {
+        if (box.name !== wanted[0] || box.value !== wanted[1]) return;
+        var more = box.closest("details.more-values");
+        if (more) more.open = true;
+        if (panel) panel.open = true;
+        box.focus();
+      });
+    }
+
+    /* Finding a story or outlet: narrow the values shown as the reader types; Enter
+       still asks the server for all of them. */
+    each(facets.querySelectorAll("input[data-filter-facet]"), function (input) {
+      var fieldset = input.closest("fieldset");
+      var empty = fieldset.querySelector(".filter-empty");
+      var more = fieldset.querySelector("details.more-values");
+      input.addEventListener("input", function () {
+        var text = input.value.trim().toLowerCase();
+        var shown = 0;
+        each(fieldset.querySelectorAll(".facet-values > li"), function (li) {
+          var label = li.querySelector("label");
+          var hit = !text || (label && label.textContent.toLowerCase().indexOf(text) !== -1);
+          li.hidden = !hit;
+          if (hit) shown++;
+        });
+        if (more && text) more.open = true;
+        if (empty) empty.hidden = !text || shown > 0;
+      });
     });
     /* leave empty dates out of the address */
     facets.addEventListener("submit", function () {
-      Array.prototype.forEach.call(facets.querySelectorAll('input[type="date"]'), function (d) {
+      each(facets.querySelectorAll('input[type="date"]'), function (d) {
         if (!d.value) d.disabled = true;
       });
     });
     window.addEventListener("pageshow", function () {
-      Array.prototype.forEach.call(facets.querySelectorAll("input:disabled"), function (d) {
-        d.disabled = false;
-      });
+      each(facets.querySelectorAll("input:disabled"), function (d) { d.disabled = false; });
     });
   }
 })();
