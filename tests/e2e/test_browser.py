@@ -63,7 +63,7 @@ def test_reader_searches_picks_suggestion_filters_and_follows_related(
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search?**")
-    assert page.input_value("#q") == '"Malaysia Airlines Flight 17"'
+    assert page.input_value("#q") == 'context:"Malaysia Airlines Flight 17"'
     assert page.locator("ol.hits > li.hit").count() >= 5
 
     page.locator('aside input[type=checkbox][name="year"][value="2014"]').check()

@@ -31,8 +31,8 @@
     };
 
     var choose = function (li) {
-      var text = li.getAttribute("data-text");
-      input.value = li.getAttribute("data-kind") === "context" ? '"' + text + '"' : text;
+      // the query the suggestion's count was measured on (a story: context:"Name")
+      input.value = li.getAttribute("data-query") || li.getAttribute("data-text");
       close();
       if (form) {
         if (form.requestSubmit) form.requestSubmit(); else form.submit();
@@ -52,6 +52,7 @@
         li.setAttribute("aria-selected", "false");
         li.setAttribute("data-text", s.text);
         li.setAttribute("data-kind", s.kind || "");
+        if (typeof s.query === "string") li.setAttribute("data-query", s.query);
         var label = document.createElement("span");
         label.textContent = s.text;
         li.appendChild(label);
