@@ -92,7 +92,6 @@ def request_mix(index: Path, total: int, seed: int) -> tuple[list[str], list[str
     rng = random.Random(seed)
     words = _words(index, rng)
     ids = _event_ids(index, rng, 2000)
-    facets = "&facet=context&facet=domain&facet=year"
 
     def query() -> str:
         return " ".join(rng.choice(words) for _ in range(rng.choice((1, 1, 2, 2, 3))))
@@ -102,7 +101,7 @@ def request_mix(index: Path, total: int, seed: int) -> tuple[list[str], list[str
             q = query()
             extra = rng.choice(("", "", f"&year={rng.randint(2003, 2019)}", "&sort=newest"))
             if rng.random() < 0.5:
-                return [f"/api/v1/search?{urlencode({'q': q})}{facets}{extra}"]
+                return [f"/api/v1/search?{urlencode({'q': q})}{extra}"]  # facets are on
             return [f"/search?{urlencode({'q': q})}{extra}"]
         if kind == "suggest":
             word = rng.choice(words)
