@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -22,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventsearch.settings import Settings
 from search.errors import IndexUnavailable, SearchError
 from search.service import Search
-from web import api, feeds, opensearch, pages
+from web import api, feeds, i18n, opensearch, pages, reader
 from web.errors import message_for, problem_response, status_for
 from web.middleware import RateLimit, RequestLog, SecurityHeaders
 from web.response_cache import ResponseCache
@@ -52,18 +53,19 @@ def error_response(request: Request, exc: BaseException) -> Response:
         log.error("error answering %s: %r", request.url.path, exc, exc_info=exc)
     if wants_json(request) or request.url.path in ("/suggest",):
         return problem_response(request, status, detail, headers or None)
-    settings: Settings = request.app.state.eventsearch.settings
-    return pages.templates.TemplateResponse(
+    # The page says what happened in the reader's language; a detail beyond the status's
+    # own name (the HTTP phrase, or the generic 500 message) is shown as the API has it.
+    generic = detail == HTTPStatus(status).phrase or status == 500
+    return reader.page(
         request,
         "error.html",
         {
-            "site_name": settings.site_name,
             "status": status,
-            "detail": detail,
+            "detail": None if generic else detail,
+            "retry_after": getattr(exc, "retry_after", None),
             "q": "",
-            "alternate_json": None,
         },
-        status_code=status,
+        status=status,
         headers=headers or None,
     )
 
@@ -103,8 +105,8 @@ async def healthz(request: Request) -> Response:
 
 
 async def embed_js(request: Request) -> Response:
-    return FileResponse(
-        STATIC / "embed.js",
+    return Response(
+        i18n.embed_script(STATIC / "embed.js"),  # with its strings in every interface
         media_type="text/javascript",
         headers={
             "Cache-Control": "public, max-age=3600",

@@ -3,7 +3,8 @@
 Every bar with events is a link (to the same search narrowed to it, or to a calendar
 page); a count axis runs up the left. No chart library, no JavaScript. Text sizes are in
 the stylesheet (``.chart text``), larger on narrow screens where the chart shrinks, and
-labels marked ``minor`` are hidden there so the rest stay readable.
+labels marked ``minor`` are hidden there so the rest stay readable. What a chart says
+(month names, counts, titles) comes from a :class:`ChartWords`, in the reader's language.
 """
 
 from __future__ import annotations
@@ -12,21 +13,30 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import Protocol
 
 WIDTH, PLOT, TOP, AXIS, LABEL = 720, 150, 10, 46, 28  # viewBox units
 MAX_STEPS = 5  # gridlines above zero at most
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June"),
-    *("July", "August", "September", "October", "November", "December"),
-)
 # Label spacing (viewBox units) that fits a year label at the wide and narrow text sizes.
 WIDE_LABEL, NARROW_LABEL = 36, 64
+
+
+class ChartWords(Protocol):
+    """What charts say, in one interface's language (web.i18n.Words is one)."""
+
+    def axis(self, count: int) -> str: ...  # 1500 -> "1.5k"
+    def bar_title(self, name: str, count: int) -> str: ...  # "July 2017: 12 events"
+    def short_month(self, month: int) -> str: ...  # 7 -> "Jul"
+    def year(self, year: int) -> str: ...  # 2017 -> "2017", "2017年"
+    def month(self, period: str) -> str: ...  # "2017-07" -> "July 2017"
+    def years_label(self, first: int, last: int, matching: bool) -> str: ...
+    def months_label(self, year: str, matching: bool) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Bar:
     label: str  # under the bar ("2014", "Jul"), or "" for none
-    title: str  # what the bar is, in words ("July 2014")
+    title: str  # what the bar is, in words ("July 2014"; the count is added to it)
     count: int
     href: str | None = None
     minor: bool = False  # its label is hidden where the chart is small
@@ -43,20 +53,7 @@ def nice_step(peak: int) -> int:
         power *= 10
 
 
-def short_count(n: int) -> str:
-    """A count for the axis, in at most four characters: 950, 1.5k, 20k, 1.2M."""
-    for limit, suffix in ((10**6, "M"), (10**3, "k")):
-        if n >= limit:
-            text = f"{n / limit:.1f}".removesuffix(".0")
-            return (text if len(text) <= 3 else f"{n // limit}") + suffix
-    return str(n)
-
-
-def _events(n: int) -> str:
-    return f"{n:,} event{'s' if n != 1 else ''}"
-
-
-def bar_chart(bars: list[Bar], label: str) -> str:
+def bar_chart(bars: list[Bar], label: str, words: ChartWords) -> str:
     """SVG markup (everything interpolated is escaped); "" without bars."""
     if not bars:
         return ""
@@ -73,11 +70,11 @@ def bar_chart(bars: list[Bar], label: str) -> str:
         parts.append(
             f'<line class="grid" x1="{AXIS}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}"></line>'
             f'<text class="axis" x="{AXIS - 6}" y="{y:.1f}" dy="0.35em" '
-            f'text-anchor="end">{short_count(tick)}</text>'
+            f'text-anchor="end">{escape(words.axis(tick))}</text>'
         )
     for i, bar in enumerate(bars):
         x = AXIS + i * column
-        parts.append(_bar(bar, x, column, base, PLOT * bar.count / top))
+        parts.append(_bar(bar, x, column, base, PLOT * bar.count / top, words))
         if bar.label:
             minor = ' class="minor"' if bar.minor else ""
             parts.append(
@@ -88,11 +85,11 @@ def bar_chart(bars: list[Bar], label: str) -> str:
     return "".join(parts)
 
 
-def _bar(bar: Bar, x: float, column: float, base: float, height: float) -> str:
+def _bar(bar: Bar, x: float, column: float, base: float, height: float, words: ChartWords) -> str:
     if not bar.count:
         return ""
     height = max(height, 2.0)
-    title = f"<title>{escape(bar.title)}: {_events(bar.count)}</title>"
+    title = f"<title>{escape(words.bar_title(bar.title, bar.count))}</title>"
     shape = (
         f'<rect class="bar{" selected" if bar.selected else ""}" x="{x + 1:.1f}" '
         f'y="{base - height:.1f}" width="{max(column - 2, 1):.1f}" height="{height:.1f}"></rect>'
@@ -115,10 +112,13 @@ def _label_step(columns: int, room: float, unit: int = 1) -> int:
 
 
 def year_chart(
-    per_year: dict[str, int], link: Callable[[str], str], subject: str = "Events"
+    per_year: dict[str, int],
+    link: Callable[[str], str],
+    words: ChartWords,
+    matching: bool = False,
 ) -> str:
-    """*subject* per year, every year from the first to the last; a bar links to
-    *link(year)*."""
+    """Events (*matching* a search) per year, every year from the first to the last; a
+    bar links to *link(year)*."""
     if not per_year:
         return ""
     first, last = min(map(int, per_year)), max(map(int, per_year))
@@ -128,29 +128,31 @@ def year_chart(
     bars = [
         Bar(
             str(year) if year % wide == 0 else "",
-            str(year),
+            words.year(year),
             per_year.get(str(year), 0),
             link(str(year)),
             minor=narrow > 1 and year % narrow != 0,
         )
         for year in span
     ]
-    return bar_chart(bars, f"{subject} per year, {first} to {last}")
+    return bar_chart(bars, words.years_label(first, last, matching), words)
 
 
 def month_chart(
     year: str,
     per_month: dict[str, int],
     link: Callable[[str], str],
+    words: ChartWords,
     selected: Iterable[str] = (),
-    subject: str = "Events",
+    matching: bool = False,
 ) -> str:
-    """*subject* in each month of *year* (``per_month`` keyed "2017-02"); a bar links to
-    *link("2017-02")*."""
+    """Events (*matching* a search) in each month of *year* (``per_month`` keyed
+    "2017-02"); a bar links to *link("2017-02")*."""
     chosen = set(selected)
     bars = []
-    for number, name in enumerate(MONTHS, start=1):
+    for number in range(1, 13):
         key = f"{year}-{number:02d}"
         count, minor = per_month.get(key, 0), number % 2 == 0  # narrow: Jan, Mar, May…
-        bars.append(Bar(name[:3], f"{name} {year}", count, link(key), minor, key in chosen))
-    return bar_chart(bars, f"{subject} per month in {year}")
+        label = words.short_month(number)
+        bars.append(Bar(label, words.month(key), count, link(key), minor, key in chosen))
+    return bar_chart(bars, words.months_label(year, matching), words)

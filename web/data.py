@@ -12,15 +12,16 @@ from typing import Any
 
 import numpy as np
 
+from indexer.schema import context_key
+from search.engine import Snapshot
+from search.facets import spelling_choices
 from search.params import parse_request
 from search.service import Search
+from web import i18n, scripts
 from web.links import SearchLinks
 
 LATEST_DAYS = 5
 BUSIEST_STORIES = 12
-LANG_NAMES = {"en": "English", "zh": "Chinese"}
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")  # fmt: skip
 
 
 def search_data(
@@ -44,12 +45,41 @@ def _facet(facet: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
 
 
 def facet_label(name: str, value: str) -> str:
-    """A facet value as readers see it: "English", "July 2014"; else the value itself."""
-    if name == "lang":
-        return LANG_NAMES.get(value, value)
-    if name == "month" and value[5:].isdigit() and 1 <= int(value[5:]) <= len(MONTH_NAMES):
-        return f"{MONTH_NAMES[int(value[5:]) - 1]} {value[:4]}"
-    return value
+    """A facet value as the API labels it, in English: "English", "July 2014"; else the
+    value itself (pages label values in the reader's interface, web.i18n.Words)."""
+    return i18n.words(i18n.ENGLISH).facet_label(name, value)
+
+
+def archive_languages(search: Search) -> list[str]:
+    """The languages of the archive's events ("zh", "en"), most events first."""
+    snapshot = search.snapshot()
+
+    def make() -> list[str]:
+        cols = snapshot.columns
+        codes = np.asarray(cols.lang)[np.asarray(cols.live)]
+        counts = np.bincount(codes, minlength=len(cols.langs))
+        return [str(cols.langs[i]) for i in np.argsort(-counts, kind="stable") if counts[i]]
+
+    return snapshot.derived("archive_languages", make)
+
+
+def archive_language(search: Search) -> str:
+    """The language most of the archive's events are in ("en" for an empty one)."""
+    return next(iter(archive_languages(search)), "en")
+
+
+def spelling(search: Search, name: str, script: str | None) -> str:
+    """Story *name* as a reader of *script* ("Hans", "Hant") sees it: the archive's own
+    spelling in that script when its events spell the story both ways (web.scripts)."""
+    if script is None:
+        return name
+    snapshot = search.snapshot()
+    number = snapshot.context_index.get(context_key(name))
+    choices = spelling_choices(snapshot).get(number) if number is not None else None
+    if choices is None:
+        return name
+    spellings = snapshot.columns.context_spellings
+    return scripts.prefer([name, *(spellings[s] for s in choices.tolist())], script)
 
 
 def event_data(search: Search, event_id: str) -> dict[str, Any]:
@@ -85,11 +115,20 @@ def on_this_day_data(search: Search, month: int, day: int) -> dict[str, Any]:
     return search.on_this_day(month, day).to_dict()
 
 
-def suggest_data(search: Search, prefix: str, limit: int = 10) -> dict[str, Any]:
+def suggest_data(
+    search: Search, prefix: str, limit: int = 10, script: str | None = None
+) -> dict[str, Any]:
+    """Completions of *prefix*; a story's ``text`` in the reader's *script* ("Hans",
+    "Hant") where the archive spells it both ways (its ``query`` finds either)."""
     return {
         "query": prefix,
         "suggestions": [
-            {"text": s.text, "kind": s.kind, "count": s.count, "query": s.query}
+            {
+                "text": spelling(search, s.text, script) if s.kind == "context" else s.text,
+                "kind": s.kind,
+                "count": s.count,
+                "query": s.query,
+            }
             for s in search.suggest(prefix[:100], limit)
         ],
     }
@@ -111,19 +150,36 @@ def home_data(search: Search, today: dt.date | None = None) -> dict[str, Any]:
                 "events": [e.to_dict() for e in day.events[:3]],
             }
         )
-    counts = np.bincount(
-        np.asarray(cols.context_ids)[live[snapshot.context_doc]], minlength=len(cols.contexts)
-    )
-    busiest = [
-        {"name": cols.contexts[i], "count": int(counts[i])}
-        for i in np.argsort(-counts, kind="stable")[:BUSIEST_STORIES]
-        if counts[i]
-    ]
     today = today or dt.date.today()
     on_this_day = search.on_this_day(today.month, today.day).to_dict()
     return {
         "stats": search.stats(),
         "latest_days": latest,
-        "busiest_stories": busiest,
+        "busiest_stories": busiest_stories(snapshot),
         "on_this_day": on_this_day,
     }
+
+
+def busiest_stories(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The stories with the most events, most first (once per index generation)."""
+
+    def make() -> list[dict[str, Any]]:
+        cols = snapshot.columns
+        live = np.asarray(cols.live)
+        counts = np.bincount(
+            np.asarray(cols.context_ids)[live[snapshot.context_doc]], minlength=len(cols.contexts)
+        )
+        return [
+            {"name": cols.contexts[i], "count": int(counts[i])}
+            for i in np.argsort(-counts, kind="stable")[:BUSIEST_STORIES]
+            if counts[i]
+        ]
+
+    return snapshot.derived("busiest_stories", make)
+
+
+def example_story(search: Search) -> str | None:
+    """A story to show as an example query (the placeholder, the home page, OpenSearch):
+    the busiest, so the example finds something in this very archive."""
+    busiest = busiest_stories(search.snapshot())
+    return str(busiest[0]["name"]) if busiest else None

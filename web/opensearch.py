@@ -12,6 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from eventsearch.settings import Settings
+from search.errors import IndexUnavailable
+from web import data, i18n, reader
+from web.i18n import Choice
 from web.state import state
 
 OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
@@ -59,10 +62,24 @@ def suggest_url(base: str, terms: str) -> str:
     return f"{base}/suggest?q={terms}"
 
 
-def description(base: str, site_name: str, short: str) -> bytes:
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def description(
+    base: str,
+    site_name: str,
+    short: str,
+    choice: Choice,
+    languages: list[str] | None = None,
+    example: str | None = None,
+) -> bytes:
+    """The engine in *choice*'s words (its Description; xml:lang says which), searching
+    events in *languages* (OpenSearch ``Language``), with *example* as its example query.
+    A named interface (``?ui=``) is kept in every URL, so results come back in it."""
     ET.register_namespace("", OPENSEARCH_NS)
     ET.register_namespace("moz", MOZ_NS)
-    root = ET.Element(f"{{{OPENSEARCH_NS}}}OpenSearchDescription")
+    root = ET.Element(f"{{{OPENSEARCH_NS}}}OpenSearchDescription", {XML_LANG: choice.ui.tag})
+    words, link = i18n.words(choice.ui), choice.link
 
     def add(tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(root, f"{{{OPENSEARCH_NS}}}{tag}", attrs)
@@ -70,67 +87,80 @@ def description(base: str, site_name: str, short: str) -> bytes:
         return element
 
     add("ShortName", short)
-    add("Description", f"Search {site_name}: news events by date, story, outlet and language.")
+    add(
+        "Description",
+        words.gettext("Search %(site)s: news events by date, story, outlet and language.")
+        % {"site": site_name},
+    )
     add("InputEncoding", "UTF-8")
     add("Image", f"{base}/static/icon.png", width="32", height="32", type="image/png")
     paging = "&page={startPage?}"
     terms = "{searchTerms}"
-    add("Url", type="text/html", method="get", template=results_url(base, terms) + paging)
-    add("Url", type=SUGGESTIONS_TYPE, method="get", template=suggest_url(base, terms))
-    add(
-        "Url", type="application/atom+xml", template=f"{base}/search.atom?q={{searchTerms}}{paging}"
-    )
-    add("Url", type="application/rss+xml", template=f"{base}/search.rss?q={{searchTerms}}{paging}")
-    add("Url", type=DESCRIPTION_TYPE, rel="self", template=f"{base}/opensearch.xml")
-    add("Query", role="example", searchTerms="earthquake")
-    ET.SubElement(root, f"{{{MOZ_NS}}}SearchForm").text = f"{base}/"
+    add("Url", type="text/html", method="get", template=link(results_url(base, terms) + paging))
+    add("Url", type=SUGGESTIONS_TYPE, method="get", template=link(suggest_url(base, terms)))
+    for kind, feed in (("application/atom+xml", "atom"), ("application/rss+xml", "rss")):
+        add("Url", type=kind, template=link(f"{base}/search.{feed}?q={terms}{paging}"))
+    add("Url", type=DESCRIPTION_TYPE, rel="self", template=link(f"{base}/opensearch.xml"))
+    for language in languages or ["*"]:
+        add("Language", language)
+    if example:
+        add("Query", role="example", searchTerms=f'"{example}"')
+    ET.SubElement(root, f"{{{MOZ_NS}}}SearchForm").text = link(f"{base}/")
     return xml_bytes(root)
 
 
 def opensearch_xml(request: Request) -> Response:
-    settings = state(request).settings
-    body = description(base_url(request), settings.site_name, short_name(settings))
-    return Response(
+    app, choice = state(request), reader.interface(request)
+    try:
+        languages, story = data.archive_languages(app.search), data.example_story(app.search)
+    except IndexUnavailable:
+        languages, story = [], None
+    example = reader.speller(request, choice.ui)(story) if story else None
+    settings = app.settings
+    body = description(
+        base_url(request), settings.site_name, short_name(settings), choice, languages, example
+    )
+    response = Response(
         body, media_type=DESCRIPTION_TYPE, headers={"Cache-Control": "public, max-age=86400"}
     )
+    return reader.negotiated(response, choice)
 
 
 def suggestions(request: Request) -> Response:
     """``[query, [completions], [descriptions], [urls]]`` (OpenSearch suggestions 1.1)."""
     prefix = request.query_params.get("q", "")[:100]
     found = state(request).search.suggest(prefix) if prefix.strip() else []
-    base = base_url(request)
+    base, choice = base_url(request), reader.interface(request)
+    words, spell = i18n.words(choice.ui), reader.speller(request, choice.ui)
     body = [
         prefix,
-        [s.text for s in found],
-        [f"{s.count:,} event{'s' if s.count != 1 else ''}" for s in found],
-        [results_url(base, quote(s.query)) for s in found],
+        [spell(s.text) if s.kind == "context" else s.text for s in found],
+        [words.events(s.count) for s in found],
+        [choice.link(results_url(base, quote(s.query))) for s in found],
     ]
-    return JSONResponse(
+    response = JSONResponse(
         body, media_type=SUGGESTIONS_TYPE, headers={"Cache-Control": "public, max-age=300"}
     )
+    return reader.negotiated(response, choice)
 
 
 def add_to_browser(request: Request) -> Response:
     """How to add the engine, per browser, with the template URL for manual entry."""
-    from web.pages import templates  # pages imports the API, which imports this module
-
-    settings = state(request).settings
-    base = base_url(request)
-    return templates.TemplateResponse(
+    settings, choice = state(request).settings, reader.interface(request)
+    base, link = base_url(request), choice.link
+    return reader.page(
         request,
         "add_to_browser.html",
         {
-            "site_name": settings.site_name,
             "short_name": short_name(settings),
-            "template_url": results_url(base, "%s"),
-            "suggest_url": suggest_url(base, "%s"),
-            "home_url": f"{base}/",
-            "q": "",
-            "alternate_json": None,
+            "template_url": link(results_url(base, "%s")),
+            "suggest_url": link(suggest_url(base, "%s")),
+            "home_url": link(f"{base}/"),
+            "description_url": link("/opensearch.xml"),
             "canonical": f"{settings.public_url}/add-to-browser" if settings.public_url else None,
         },
         headers={"Cache-Control": "public, max-age=86400"},
+        choice=choice,
     )
 
 

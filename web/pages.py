@@ -7,71 +7,58 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from indexer.analysis import analyze as analyze_text
-from indexer.urls import http_url
 from search import browse
 from search.facet_values import LONG_FACETS, facet_values
 from search.params import MAX_RESULTS, SORTS, given, parse_request
-from web import data
+from web import data, i18n, reader
 from web.api import _month_day, _page, _respond
 from web.caching import conditional
 from web.chart import month_chart, year_chart
-from web.feeds import ATOM_TYPE, RSS_TYPE
+from web.feeds import ATOM_TYPE, RSS_TYPE, feed_title
+from web.i18n import UI_PARAM, Choice
 from web.links import SearchLinks
 from web.opensearch import base_url
 from web.state import state
 
 FILTERS = ("context", "domain", "year", "month", "lang", "from", "to")
-NOT_SEARCH_PARAMS = ("page", "facet_q", "format")  # of a facet page, not of its search
-
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.globals["quote"] = lambda text: quote(str(text), safe="")
-templates.env.globals["event_url"] = lambda event_id: "/events/" + quote(event_id, safe="/")
-templates.env.globals["story_url"] = lambda name: "/stories/" + quote(name, safe="")
-templates.env.globals["day_url"] = lambda date: f"/days/{date}"
-# The indexer already drops every URL that is not http(s); checked again where links are
-# written, so an index from elsewhere (or an older build) can never put one in a page.
-templates.env.globals["http_url"] = http_url
-templates.env.globals["host_of"] = lambda url: urlsplit(url).hostname or ""
-templates.env.globals["facet_label"] = data.facet_label
+# Of a facet page, not of its search; ``ui`` is kept (links keep the reader's language).
+NOT_SEARCH_PARAMS = ("page", "facet_q", "format")
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any], api_url: str, status: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | Callable[[Choice], dict[str, Any]],
+    api_url: str,
+    status: int = 200,
 ) -> Response:
+    """*template* in the reader's interface, tagged for this generation and language;
+    *context* may be made for the interface (labels in its language and script)."""
     from web.api import alternate
 
-    app = state(request)
+    app, choice = state(request), reader.interface(request)
     twin, link = alternate(api_url)
 
     def make() -> Response:
-        return templates.TemplateResponse(
-            request,
-            template,
-            {
-                "site_name": app.settings.site_name,
-                "alternate_json": twin,
-                "canonical": _canonical(request, app.settings.public_url),
-                "q": request.query_params.get("q", ""),
-                **context,
-            },
-            status_code=status,
-        )
+        made = context(choice) if callable(context) else context
+        extra = {"alternate_json": twin, "canonical": _canonical(request, app.settings.public_url)}
+        return reader.page(request, template, {**extra, **made}, status, choice=choice)
 
-    return conditional(
-        request, app.search.snapshot().name, app.settings.cache_seconds, make, {"Link": link}
-    )
+    generation = f"{app.search.snapshot().name}.{choice.ui.tag}"
+    response = conditional(request, generation, app.settings.cache_seconds, make, {"Link": link})
+    if response.status_code == 304:  # make() was not called: its Vary is owed here
+        reader.negotiated(response, choice)
+    return response
 
 
 def _canonical(request: Request, public_url: str) -> str | None:
@@ -82,14 +69,40 @@ def _canonical(request: Request, public_url: str) -> str | None:
     return public_url + request.url.path + (f"?{query}" if query else "")
 
 
+def _twin_query(request: Request) -> str:
+    """The page's query for its JSON twin: as given, less the interface's (the API has
+    none: its answers are data, labelled in English)."""
+    parts = request.url.query.split("&") if request.url.query else []
+    kept = "&".join(part for part in parts if part.partition("=")[0] != UI_PARAM)
+    return f"?{kept}" if kept else ""
+
+
 def _api(path: str, request: Request) -> str:
-    query = request.url.query
-    return f"/api/v1{path}" + (f"?{query}" if query else "")
+    return f"/api/v1{path}{_twin_query(request)}"
 
 
 def home(request: Request) -> Response:
     context = data.home_data(state(request).search)
     return render(request, "home.html", {"data": context}, "/api/v1/overview")
+
+
+Labeller = Callable[[str, str], str]
+
+
+def labeller(request: Request, choice: Choice) -> Labeller:
+    """(facet, value) -> the value as this reader sees it: a month, date or language in
+    the interface's words, a story in the reader's script where the archive has it."""
+    words, spell = i18n.words(choice.ui), reader.speller(request, choice.ui)
+    return lambda name, value: spell(value) if name == "context" else words.facet_label(name, value)
+
+
+def labelled(facet: dict[str, Any], label: Labeller) -> dict[str, Any]:
+    values = [{**v, "label": label(facet["name"], v["value"])} for v in facet["values"]]
+    return {**facet, "values": values}
+
+
+def chips(filters: Iterable[tuple[str, str]], label: Labeller) -> list[dict[str, str]]:
+    return [{"name": k, "value": v, "label": label(k, v)} for k, v in filters]
 
 
 def search_params(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -122,7 +135,7 @@ def only_common_words(query: str) -> bool:
     return bool(terms) and all(t.stopped for t in terms)
 
 
-def results_chart(result: dict[str, Any], links: SearchLinks) -> Markup:
+def results_chart(result: dict[str, Any], links: SearchLinks, words: i18n.Words) -> Markup:
     """Matches per year; within one chosen year, per month (from its month facet)."""
     if not result["total"]:
         return Markup("")
@@ -132,10 +145,10 @@ def results_chart(result: dict[str, Any], links: SearchLinks) -> Markup:
         per_month = {v["value"]: v["count"] for v in months["values"]}
         chosen = result["filters"]["month"]
         svg = month_chart(
-            str(years[0]), per_month, lambda m: links.only("month", m), chosen, "Matching events"
+            str(years[0]), per_month, lambda m: links.only("month", m), words, chosen, True
         )
     else:
-        svg = year_chart(result["per_year"], lambda y: links.only("year", y), "Matching events")
+        svg = year_chart(result["per_year"], lambda y: links.only("year", y), words, True)
     return Markup(svg)
 
 
@@ -143,24 +156,24 @@ def search_page(request: Request) -> Response:
     app, params = state(request), request.query_params.multi_items()
     result = data.search_data(app.search, params)
     links = SearchLinks(params)
-    title = f"{app.settings.site_name}: {result['query'] or 'all events'}"
-    return render(
-        request,
-        "search.html",
-        {
-            "data": result,
+
+    def context(choice: Choice) -> dict[str, Any]:
+        words, label = i18n.words(choice.ui), labeller(request, choice)
+        title = feed_title(app.settings.site_name, result["query"], words)
+        return {
+            "data": {**result, "facets": [labelled(f, label) for f in result["facets"]]},
             "links": links,
-            "chart": results_chart(result, links),
+            "chart": results_chart(result, links, words),
             "sorts": SORTS,
-            "chips": active_filters(params),
+            "chips": chips(active_filters(params), label),
             "feeds": feeds(params, title),
             "search_params": search_params(params),
             "common_words_only": only_common_words(result["query"]),
             "max_results": MAX_RESULTS,
             "long_facets": LONG_FACETS,
-        },
-        _api("/search", request),
-    )
+        }
+
+    return render(request, "search.html", context, _api("/search", request))
 
 
 def facet_data(request: Request, path: str = "/search") -> dict[str, Any]:
@@ -178,19 +191,20 @@ def facet_data(request: Request, path: str = "/search") -> dict[str, Any]:
 
 
 def facet_page(request: Request) -> Response:
-    context = facet_data(request)
+    answer = facet_data(request)
     params = search_params(request.query_params.multi_items())
-    return render(
-        request,
-        "facet.html",
-        {
-            "data": context,
+
+    def context(choice: Choice) -> dict[str, Any]:
+        label = labeller(request, choice)
+        filters = [(k, v) for k, v in active_filters(params) if k != answer["name"]]
+        return {
+            "data": labelled(answer, label),
             "links": SearchLinks(params),
             "search_params": params,
-            "chips": [(k, v) for k, v in active_filters(params) if k != context["name"]],
-        },
-        _api(f"/facets/{context['name']}", request),
-    )
+            "chips": chips(filters, label),
+        }
+
+    return render(request, "facet.html", context, _api(f"/facets/{answer['name']}", request))
 
 
 def event_page(request: Request) -> Response:
@@ -211,14 +225,18 @@ def story_page(request: Request) -> Response:
     app, name = state(request), request.path_params["name"]
     context = data.story_data(app.search, name, _page(request))
     story = context["context"]  # as the index spells it
-    story_feeds = feeds([("context", story)], f"{app.settings.site_name}: {story}")
+
+    def page_context(choice: Choice) -> dict[str, Any]:
+        spelled = reader.speller(request, choice.ui)(story)
+        title = f"{app.settings.site_name}: {spelled}"
+        story_feeds = feeds([("context", story), *_interface_param(choice)], title)
+        return {"data": context, "feeds": story_feeds}
+
     return render(
         request,
         "story.html",
-        {"data": context, "feeds": story_feeds},
-        "/api/v1/contexts/"
-        + quote(name, safe="")
-        + (f"?{request.url.query}" if request.url.query else ""),
+        page_context,
+        "/api/v1/contexts/" + quote(name, safe="") + _twin_query(request),
     )
 
 
@@ -237,6 +255,11 @@ def calendar_data(period: str, request: Request) -> dict[str, Any]:
     return browse.calendar(state(request).search.snapshot(), period).to_dict()
 
 
+def _interface_param(choice: Choice) -> list[tuple[str, str]]:
+    """``ui=`` for a URL made here, when the reader named the interface."""
+    return [(UI_PARAM, choice.ui.tag)] if choice.explicit else []
+
+
 def month_weeks(period: str, counts: dict[str, int]) -> list[list[dict[str, Any] | None]]:
     """The weeks (Monday first) of month *period* ("2017-02"): each day with its count,
     None for days of the months around it."""
@@ -252,24 +275,36 @@ def month_weeks(period: str, counts: dict[str, int]) -> list[list[dict[str, Any]
     ]
 
 
+def calendar_chart(period: str, counts: dict[str, int], choice: Choice) -> Markup:
+    """Events per year of the archive, or per month of year *period*; bars open them."""
+    words, link = i18n.words(choice.ui), choice.link
+    if not period:
+        return Markup(year_chart(counts, lambda year: link(f"/days/{year}"), words))
+    if len(period) == 4:
+        return Markup(month_chart(period, counts, lambda month: link(f"/days/{month}"), words))
+    return Markup("")
+
+
 def calendar_page(request: Request) -> Response:
     period = request.path_params.get("date", "")
-    context = calendar_data(period, request)
-    counts = context["counts"]
-    if not period:
-        chart = year_chart(counts, lambda year: f"/days/{year}")
-    elif len(period) == 4:
-        chart = month_chart(period, counts, lambda month: f"/days/{month}")
-    else:
-        chart = ""
-    weeks = month_weeks(period, counts) if len(period) == 7 else []
+    answer = calendar_data(period, request)
+    weeks = month_weeks(period, answer["counts"]) if len(period) == 7 else []
     narrowed = [("year", period[:4])] if period else []
     narrowed += [("month", period)] if len(period) == 7 else []
-    search_url = "/search?" + urlencode([*narrowed, ("sort", "oldest")])
+    search = [*narrowed, ("sort", "oldest")]
+
+    def context(choice: Choice) -> dict[str, Any]:
+        return {
+            "data": answer,
+            "chart": calendar_chart(period, answer["counts"], choice),
+            "weeks": weeks,
+            "search_url": "/search?" + urlencode([*search, *_interface_param(choice)]),
+        }
+
     return render(
         request,
         "calendar.html",
-        {"data": context, "chart": Markup(chart), "weeks": weeks, "search_url": search_url},
+        context,
         "/api/v1/calendar" + (f"/{period}" if period else ""),
     )
 

@@ -51,9 +51,15 @@ def wait_until_up(url: str, process: subprocess.Popen[str], log: Path, seconds: 
     raise RuntimeError(f"server did not come up:\n{log.read_text()}")
 
 
-def start_server(tmp: Path, workers: int = 2, env: dict[str, str] | None = None) -> Server:
+def start_server(
+    tmp: Path,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    source: Path = EXAMPLE_ARCHIVE,
+) -> Server:
+    """``eventsearch serve`` over a copy of the archive *source*, indexed under *tmp*."""
     archive = tmp / "archive"
-    shutil.copytree(EXAMPLE_ARCHIVE, archive)
+    shutil.copytree(source, archive)
     index = tmp / "index"
     port = free_port()
     log = tmp / "server.log"

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from ..conftest import ROOT
-from .conftest import Server, free_port
+from ..web.chinese_archive import write_chinese_archive
+from .conftest import Server, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +29,18 @@ PHONE = {"width": 390, "height": 844}  # an iPhone 12-14 in CSS pixels
 
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Any]:
-    """``open_page(viewport, javascript=True)``: a fresh tab that must log no errors."""
+    """``open_page(viewport, javascript=True, locale=None)``: a fresh tab (in a browser
+    set to *locale*, as its Accept-Language and navigator.language) that must log no errors."""
     contexts: list[Any] = []
     errors: list[str] = []
 
-    def make(viewport: dict[str, int] | None = None, javascript: bool = True) -> Any:
+    def make(
+        viewport: dict[str, int] | None = None, javascript: bool = True, locale: str | None = None
+    ) -> Any:
         context = browser.new_context(
-            viewport=viewport or {"width": 1200, "height": 900}, java_script_enabled=javascript
+            viewport=viewport or {"width": 1200, "height": 900},
+            java_script_enabled=javascript,
+            locale=locale,
         )
         contexts.append(context)
         opened = context.new_page()
@@ -232,3 +238,75 @@ def test_results_print_without_the_form_and_filters(server: Server, page: Any) -
     for hidden in (".site-header form", "aside.filters", ".site-footer", ".tools", "svg.chart"):
         assert not page.locator(hidden).first.is_visible(), hidden
     assert page.locator("ol.hits > li.hit").first.is_visible()
+
+
+@pytest.fixture(scope="module")
+def chinese_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over the small Chinese archive of tests/web/chinese_archive.py."""
+    root = tmp_path_factory.mktemp("chinese")
+    running = start_server(root, workers=1, source=write_chinese_archive(root / "source"))
+    yield running
+    stop_server(running)
+
+
+def test_a_taiwanese_reader_searches_in_traditional_chinese(
+    chinese_server: Server, open_page: Any
+) -> None:
+    page = open_page(locale="zh-TW")
+    page.goto(chinese_server.url + "/search?q=")
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+    assert page.locator("#filters > summary").inner_text().startswith("篩選")
+    labels = page.locator("#facet-context label").all_inner_texts()
+    assert labels[0].startswith("伊斯蘭國")  # the archive spells it both ways
+    assert page.locator("ol.hits time").first.inner_text() == "2016年8月1日"
+    assert page.locator("svg.chart text:not(.axis)").all_text_contents() == ["2016"]
+    page.fill("#q", "伊斯")
+    page.wait_for_selector("#suggestions [role=option]")
+    kinds = page.locator("#suggestions .kind").all_inner_texts()
+    assert any(kind.startswith("專題") for kind in kinds)
+    page.keyboard.press("Escape")
+    page.fill("#q", "")
+    page.locator("#q").blur()
+    page.screenshot(path=str(DOCS / "screenshot-zh-hant.png"))
+
+    page.locator("nav.languages a", has_text="简体").click()
+    page.wait_for_url("**ui=zh-Hans**")
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.locator("#facet-context label").first.inner_text().startswith("伊斯兰国")
+    page.locator("ol.hits a[href^='/events/']").first.click()
+    page.wait_for_url("**/events/**")
+    assert "ui=zh-Hans" in page.url  # the named interface follows the reader
+    assert page.locator("footer a").first.inner_text() == "全部专题"
+
+
+def test_the_widget_speaks_its_host_pages_language(
+    chinese_server: Server, open_page: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html lang='zh-TW'><head><meta charset=utf-8><link rel=icon href='data:,'>"
+        "</head><body>"
+        '<div data-eventsearch data-query="伊拉克" data-per-page="3"></div>'
+        '<div data-eventsearch data-lang="en" data-query="伊拉克"></div>'
+        f'<script src="{chinese_server.url}/embed.js" async></script></body></html>',
+        "utf-8",
+    )
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page = open_page()  # an English browser: the host page's language counts
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        chinese, english = page.locator("[data-eventsearch]").all()
+        chinese.locator("li[part=item]").first.wait_for()
+        english.locator("li[part=item]").first.wait_for()
+        assert chinese.locator("button").inner_text() == "搜尋"
+        assert chinese.locator(".status").inner_text() == "2 個事件"
+        assert chinese.locator(".meta").first.inner_text().startswith("2016年")
+        assert "ui=zh-Hant" in chinese.locator("li:not([part]) a").get_attribute("href")
+        assert english.locator("button").inner_text() == "Search"
+        assert english.locator(".status").inner_text() == "2 events"
+        assert english.locator(".meta").first.inner_text().split(" · ")[0].endswith("2016")
+    finally:
+        other.shutdown()
+        other.server_close()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from web.chart import Bar, bar_chart, month_chart, nice_step, short_count, year_chart
+from web.chart import Bar, bar_chart, month_chart, nice_step, year_chart
+from web.i18n import ENGLISH, SIMPLIFIED, words
+
+EN = words(ENGLISH)
 
 
 def svg(markup: str) -> BeautifulSoup:
@@ -23,14 +26,23 @@ def test_axis_step_is_round_and_gives_at_most_five_gridlines(peak: int, step: in
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(0, "0"), (950, "950"), (1000, "1k"), (1500, "1.5k"), (12_345, "12k"), (1_200_000, "1.2M")],
+    [(0, "0"), (950, "950"), (1000, "1k"), (1500, "1.5k"), (12_345, "12k"), (1_200_000, "1.2m")],
 )
 def test_axis_counts_are_short(n: int, text: str) -> None:
-    assert short_count(n) == text
+    assert EN.axis(n) == text
+
+
+def test_a_chinese_chart_counts_names_and_labels_in_chinese() -> None:
+    zh = words(SIMPLIFIED)
+    assert [zh.axis(n) for n in (950, 12_345, 1_200_000)] == ["950", "1.2万", "120万"]
+    chart = svg(month_chart("2017", {"2017-07": 12_345}, str, zh))
+    assert [t.get_text() for t in chart.select("text:not(.axis)")][:3] == ["1月", "2月", "3月"]
+    assert chart.a.title.get_text() == "2017年7月：12,345 个事件"
+    assert chart.svg["aria-label"] == "2017 年每月的事件"
 
 
 def test_year_chart_links_every_bar_and_labels_the_count_axis() -> None:
-    chart = svg(year_chart({"2014": 11, "2016": 3, "2017": 17}, lambda y: f"/s?year={y}"))
+    chart = svg(year_chart({"2014": 11, "2016": 3, "2017": 17}, lambda y: f"/s?year={y}", EN))
     links = chart.select("a[href]")
     assert [a["href"] for a in links] == ["/s?year=2014", "/s?year=2016", "/s?year=2017"]
     assert [a.title.get_text() for a in links] == [
@@ -46,7 +58,7 @@ def test_year_chart_links_every_bar_and_labels_the_count_axis() -> None:
 
 
 def test_long_year_spans_label_fewer_years_and_mark_narrow_screen_ones_minor() -> None:
-    chart = svg(year_chart({str(y): 1 for y in range(1990, 2021)}, str))
+    chart = svg(year_chart({str(y): 1 for y in range(1990, 2021)}, str, EN))
     labels = chart.select("text:not(.axis)")
     shown = [int(t.get_text()) for t in labels]
     assert shown and all(y % 2 == 0 for y in shown) and len(shown) < 31
@@ -56,7 +68,9 @@ def test_long_year_spans_label_fewer_years_and_mark_narrow_screen_ones_minor() -
 
 def test_month_chart_has_twelve_bars_linking_to_their_month() -> None:
     chart = svg(
-        month_chart("2017", {"2017-03": 5, "2017-07": 12}, lambda m: f"/s?month={m}", ["2017-07"])
+        month_chart(
+            "2017", {"2017-03": 5, "2017-07": 12}, lambda m: f"/s?month={m}", EN, ["2017-07"]
+        )
     )
     assert [t.get_text() for t in chart.select("text:not(.axis)")][:3] == ["Jan", "Feb", "Mar"]
     assert len(chart.select("text:not(.axis)")) == 12
@@ -68,7 +82,7 @@ def test_month_chart_has_twelve_bars_linking_to_their_month() -> None:
 
 
 def test_chart_escapes_what_it_interpolates() -> None:
-    markup = bar_chart([Bar('<b>"x"', "<script>", 3, '/s?a="1"&b=<2>')], 'A "chart" <i>')
+    markup = bar_chart([Bar('<b>"x"', "<script>", 3, '/s?a="1"&b=<2>')], 'A "chart" <i>', EN)
     assert "<script>" not in markup and "<b>" not in markup and "<i>" not in markup
     chart = svg(markup)
     assert chart.a["href"] == '/s?a="1"&b=<2>'
@@ -76,4 +90,4 @@ def test_chart_escapes_what_it_interpolates() -> None:
 
 
 def test_no_bars_no_chart() -> None:
-    assert year_chart({}, str) == "" and bar_chart([], "x") == ""
+    assert year_chart({}, str, EN) == "" and bar_chart([], "x", EN) == ""

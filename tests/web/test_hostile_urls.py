@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 from indexer.build import run
 from indexer.event import Source
 from tests.web.conftest import make_client
-from web.pages import templates
+from web.i18n import ENGLISH, Choice
+from web.reader import templates_for
 
 DAY = "news/2020/01/1"
 HOSTILE = (
@@ -69,7 +70,7 @@ def test_no_page_feed_or_api_answer_offers_a_script_url(tmp_path: Path) -> None:
 
 def test_templates_write_a_non_http_url_as_plain_text() -> None:
     # Defence in depth: an index not made by this indexer can still hold such a URL.
-    macros = templates.env.get_template("_macros.html").module
+    macros = templates_for(Choice(ENGLISH, False)).env.get_template("_macros.html").module
     html = str(macros.sources([Source("Gazette", "javascript:alert(1)", "")]))  # type: ignore[attr-defined]
     assert "Gazette" in html and "<a" not in html and "javascript" not in html
     safe = str(macros.sources([Source("Gazette", "https://g.example.com/a", "g.example.com")]))  # type: ignore[attr-defined]

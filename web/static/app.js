@@ -3,6 +3,17 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  /* The page's language: the messages below, translated from the catalogs (web/locale),
+     come in this script's data-strings (our CSP allows no inline script). */
+  var script = document.currentScript;
+  var strings = {};
+  try { strings = JSON.parse(script && script.getAttribute("data-strings") || "{}"); } catch (err) { strings = {}; }
+  var messages = strings.messages || {};
+  var lang = strings.locale || document.documentElement.lang || "en";
+  var gettext = function (text) {
+    return typeof messages[text] === "string" ? messages[text] : text;
+  };
+
   var input = document.getElementById("q");
   var list = document.getElementById("suggestions");
   if (input && list) {
@@ -58,8 +69,9 @@
         li.appendChild(label);
         var kind = document.createElement("span");
         kind.className = "kind";
-        kind.textContent = (s.kind === "context" ? "story" : s.kind || "") +
-          (typeof s.count === "number" ? " · " + s.count.toLocaleString() : "");
+        var kinds = { context: gettext("story"), phrase: gettext("phrase"), word: gettext("word") };
+        kind.textContent = (kinds[s.kind] || s.kind || "") +
+          (typeof s.count === "number" ? " · " + s.count.toLocaleString(lang) : "");
         li.appendChild(kind);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); });
         li.addEventListener("click", function () { choose(li); });
