@@ -31,6 +31,7 @@ from web.opensearch import base_url
 from web.state import state
 
 PREFIX = "/api/v1"
+SCRIPTS = ("Hans", "Hant")  # a reader's script: story names as the reader writes them
 LINK_SAFE = "/?&=%:;,+@!$'()*~"  # all but what would end a Link target: <, >, space, "
 Handler = Callable[[Request], Response]
 
@@ -87,7 +88,12 @@ def on_this_day(request: Request) -> Response:
 
 def suggest(request: Request) -> Response:
     prefix = request.query_params.get("q", "")
-    return _respond(request, lambda: data.suggest_data(state(request).search, prefix))
+    script = request.query_params.get("script") or None
+    if script not in (None, *SCRIPTS):
+        raise BadRequest(f"script must be one of {', '.join(SCRIPTS)}, not {script[:20]!r}")
+    return _respond(
+        request, lambda: data.suggest_data(state(request).search, prefix, script=script)
+    )
 
 
 def overview(request: Request) -> Response:

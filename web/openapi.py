@@ -455,6 +455,12 @@ PATHS: dict[str, Any] = {
         "Completions for a prefix",
         [
             _param("q", {"type": "string", "maxLength": 100}, "prefix"),
+            _param(
+                "script",
+                {"type": "string", "enum": ["Hans", "Hant"]},
+                "the reader's Chinese script: a story the archive spells both ways is named "
+                "in it (its query finds either spelling)",
+            ),
         ],
         _ok("Suggestions", "Suggestions"),
     ),

@@ -217,6 +217,10 @@ def test_story_labels_prefer_the_readers_script_where_the_archive_has_both(
     assert "伊拉克政府军在摩苏尔以南收复多个村庄。" in titles  # the text stays as written
     suggested = chinese.get("/suggest", params={"q": "伊斯"}, headers=TW).json()
     assert suggested[1][0] == "伊斯蘭國" and suggested[2][0] == "5 個事件"
+    for script, name in (("Hant", "伊斯蘭國"), ("Hans", "伊斯兰国")):  # the search box's call
+        api = chinese.get("/api/v1/suggest", params={"q": "伊斯", "script": script}).json()
+        assert api["suggestions"][0]["text"] == name
+    assert chinese.get("/api/v1/suggest", params={"q": "伊斯", "script": "Latn"}).status_code == 400
 
 
 def test_the_example_comes_from_the_archive(client: TestClient, chinese: TestClient) -> None:

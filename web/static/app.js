@@ -92,7 +92,10 @@
       if (value === last) return;
       last = value;
       var mine = ++seq;
-      fetch("/api/v1/suggest?q=" + encodeURIComponent(value), { headers: { Accept: "application/json" } })
+      // the interface's script (<html lang="zh-Hant">): stories named as the reader writes them
+      var script = (document.documentElement.lang.match(/-(Hans|Hant)$/) || [])[1];
+      var url = "/api/v1/suggest?q=" + encodeURIComponent(value) + (script ? "&script=" + script : "");
+      fetch(url, { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
           if (mine !== seq || document.activeElement !== input) return;
