@@ -4,9 +4,25 @@ One tokenizer handles mixed text: runs of Han characters go through Traditional 
 Simplified folding (one character to one character, so highlight offsets stay true)
 and jieba segmentation (``rjieba``); everything else is split into words. Each word is
 then lower-cased, accent-folded (``López`` -> ``lopez``), and English words are stemmed
-with Snowball, English stop words marked. At index time Chinese words also emit the
-dictionary words inside them (``亚拉巴马州`` -> ``亚拉巴马州``, ``巴马``, …) at the same
-position, so a query for a shorter word still finds the longer one.
+with Snowball, English stop words marked. Index and queries see the same words.
+
+A segmenter glues words (``国际红十字会`` is one word, so is ``田北俊因``), so Han text
+is also cut into character *grams* for a second field per text field (:func:`grams`).
+A *chain* is a run of Han characters together with any word touching it (``6.8万``,
+``G20峰会``); its *units* are its characters and those words, folded (``6.8``, ``万``).
+Each chain gives the bigrams of its units at consecutive positions, and every Han
+character once more on its own (a unigram)::
+
+    "在國際紅十字會6.8万"  ->  units 在 国 际 红 十 字 会 6.8 万
+                           ->  在国@0 国际@1 际红@2 红十@3 十字@4 字会@5 会6.8@6 6.8万@7
+                               在@0 国@1 际@2 红@3 十@4 字@5 会@6 万@8
+
+Chains are a position apart (a gap), so no phrase runs from one into the next. A word
+then matches wherever it is a substring: as one bigram, or as the phrase of its bigrams
+(``红十字会`` = ``红十 十字 字会`` at adjacent positions; :func:`query_grams`); a single
+character as its unigram. (This replaces emitting the dictionary words inside a long
+word at its position, ``亚拉巴马州`` -> ``巴马``: that found only dictionary words, and
+scored Obama inside Alabama as a whole word.)
 
 The work is one plain function, :func:`analyze`, which both the Whoosh analyzer (for
 the index and queries) and the highlighter call, so they cannot disagree; doing it in
@@ -15,6 +31,7 @@ one pass instead of a chain of Whoosh filters also halves the analysis time per 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,11 +45,14 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.support.charset import accent_map
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han ranges, inside a regex [class]
+_HAN = HAN_CHARS
 _LETTERS = rf"[^\W{_HAN}]+"
 # "U.S." stays one word; apostrophes split ("Kuczynski's" -> "Kuczynski", "s").
 _RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>{_LETTERS}(?:\.{_LETTERS})*)")
 _HAN_WORD = re.compile(rf"[{_HAN}0-9A-Za-z]")
+_HAN_CHAR = re.compile(rf"[{_HAN}]")
+_UNIT = re.compile(rf"[{_HAN}]|[^{_HAN}]+")
 # Whoosh's stop list less words that are names in news: "US troops", "Theresa May".
 STOP = frozenset(STOP_WORDS) - {"us", "may"}
 
@@ -41,8 +61,15 @@ class Term(NamedTuple):
     text: str
     start: int  # character offsets in the original text
     end: int
-    pos: int  # word position (inner Han words share their word's position)
+    pos: int  # word position
     stopped: bool
+
+
+class Gram(NamedTuple):
+    text: str
+    start: int  # character offsets in the original text
+    end: int
+    pos: int  # gram position: a unit's index in its chain, chains a position apart
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +87,16 @@ def t2s_table() -> dict[int, str]:
 
 def to_simplified(text: str) -> str:
     return text.translate(t2s_table())
+
+
+def fold_chars(text: str) -> str:
+    """*text* folded character by character (to Simplified, lower-cased, unaccented),
+    keeping its length, so that offsets in the folded text are offsets in *text*."""
+    simplified = to_simplified(text)
+    folded = fold(simplified)
+    if len(folded) == len(text):
+        return folded
+    return "".join(f if len(f := fold(c)) == 1 else c for c in simplified)
 
 
 def fold(word: str) -> str:
@@ -81,19 +118,100 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english", 50_000)
 
 
-def _han_words(run: str, offset: int, with_inner: bool) -> Iterator[tuple[str, int, int, bool]]:
-    simplified = to_simplified(run)
-    for word, start, end in rjieba.tokenize(simplified):
-        if not _HAN_WORD.search(word):
+def _han_words(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
+    for word, start, end in rjieba.tokenize(to_simplified(run)):
+        if _HAN_WORD.search(word):
+            yield word, offset + start, offset + end
+
+
+Unit = tuple[str, int, int, bool]  # folded text, start, end, whether a Han character
+
+
+def _chains(text: str) -> Iterator[list[Unit]]:
+    """The chains of *text*, each a list of its units."""
+    chain: list[Unit] = []
+    han = False
+    end = -1
+    for match in _RUNS.finditer(text):
+        if match.start() != end and chain:
+            if han:
+                yield chain
+            chain, han = [], False
+        start, end = match.span()
+        if match.lastgroup == "word":
+            chain.append((fold(match.group()), start, end, False))
             continue
-        yield word, offset + start, offset + end, False
-        if with_inner and end - start > 2:
-            for inner, istart, iend in rjieba.tokenize(word, mode="search"):
-                if 1 < iend - istart < end - start:
-                    yield inner, offset + start + istart, offset + start + iend, True
+        folded = fold_chars(match.group())
+        chain.extend((c, start + i, start + i + 1, True) for i, c in enumerate(folded))
+        han = True
+    if han:
+        yield chain
 
 
-def analyze(text: str, *, stem: bool = True, index: bool = False) -> Iterator[Term]:
+def is_han(unit: str) -> bool:
+    """Whether *unit* is one Han character."""
+    return len(unit) == 1 and _HAN_CHAR.match(unit) is not None
+
+
+def chain_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each chain of *text*."""
+    return [(chain[0][1], chain[-1][2]) for chain in _chains(text)]
+
+
+def grams(text: str) -> Iterator[Gram]:
+    """The grams of *text* for the gram fields: per chain, the bigrams of its units and
+    the unigram of each Han character (see the module docstring), chains a position apart."""
+    base = 0
+    for chain in _chains(text):
+        for i, (unit, start, end, han) in enumerate(chain):
+            if i + 1 < len(chain):
+                following, _, next_end, _ = chain[i + 1]
+                yield Gram(unit + following, start, next_end, base + i)
+            if han:
+                yield Gram(unit, start, end, base + i)
+        base += len(chain) + 1
+
+
+def gram_positions(text: str) -> dict[str, list[int]]:
+    """Each gram of *text* with its positions: exactly what :class:`GramAnalyzer` yields,
+    without a Token per gram (as :func:`index_positions` is for words)."""
+    found: dict[str, list[int]] = {}
+    base = 0
+    for chain in _chains(text):
+        units = [unit for unit, _, _, _ in chain]
+        for i, pair in enumerate(itertools.pairwise(units), base):
+            found.setdefault(pair[0] + pair[1], []).append(i)
+        for i, (unit, _, _, han) in enumerate(chain, base):
+            if han:
+                found.setdefault(unit, []).append(i)
+        base += len(chain) + 1
+    return found
+
+
+def query_grams(text: str) -> list[list[str]]:
+    """What must occur in a gram field for *text* to be a substring there: per chain, its
+    bigrams in order (a phrase), or its unigram when the chain is one character."""
+    found = []
+    for chain in _chains(text):
+        units = [unit for unit, _, _, _ in chain]
+        found.append([a + b for a, b in itertools.pairwise(units)] if len(units) > 1 else units)
+    return found
+
+
+def gram_text(words: list[str]) -> str:
+    """The text a phrase of bigrams (from :func:`query_grams`) spells: ``["红十", "十字",
+    "字会"]`` -> ``红十字会``. Units are recovered from the text: each Han character is a
+    unit, and so is each run of other characters between them."""
+    if not words:
+        return ""
+    return words[0] + "".join(_units(word)[-1] for word in words[1:])
+
+
+def _units(text: str) -> list[str]:
+    return [u for u in _UNIT.findall(text) if u]
+
+
+def analyze(text: str, *, stem: bool = True) -> Iterator[Term]:
     """The terms of *text*, in order. Stop words come out marked ``stopped``."""
     stem_word = _stemmer().stemWord
     pos = -1
@@ -109,9 +227,8 @@ def analyze(text: str, *, stem: bool = True, index: bool = False) -> Iterator[Te
                     word = stem_word(word)
             yield Term(word, match.start(), match.end(), pos, stopped)
             continue
-        for word, start, end, inner in _han_words(match.group(), match.start(), index):
-            if not inner:
-                pos += 1
+        for word, start, end in _han_words(match.group(), match.start()):
+            pos += 1
             yield Term(fold(word), start, end, pos, False)
 
 
@@ -150,9 +267,8 @@ def index_positions(text: str) -> dict[str, list[int]]:
             if word is not None:
                 found.setdefault(word, []).append(pos)
             continue
-        for word, _, _, inner in _han_words(match.group(), match.start(), True):
-            if not inner:
-                pos += 1
+        for word, _, _ in _han_words(match.group(), match.start()):
+            pos += 1
             found.setdefault(fold(word), []).append(pos)
     return found
 
@@ -192,7 +308,7 @@ class EventAnalyzer(Tokenizer):  # type: ignore[misc]
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for term in analyze(value, stem=self.stem, index=mode == "index"):
+        for term in analyze(value, stem=self.stem):
             if term.stopped and removestops:
                 continue
             token.text = term.text
@@ -204,6 +320,39 @@ class EventAnalyzer(Tokenizer):  # type: ignore[misc]
                 token.pos = start_pos + term.pos
             if chars:
                 token.startchar, token.endchar = start_char + term.start, start_char + term.end
+            yield token
+
+
+class GramAnalyzer(Tokenizer):  # type: ignore[misc]
+    """:func:`grams` as a Whoosh analyzer, for the gram fields."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GramAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for gram in grams(value):
+            token.text, token.stopped, token.boost = gram.text, False, 1.0
+            if keeporiginal:
+                token.original = value[gram.start : gram.end]
+            if positions:
+                token.pos = start_pos + gram.pos
+            if chars:
+                token.startchar, token.endchar = start_char + gram.start, start_char + gram.end
             yield token
 
 

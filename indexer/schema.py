@@ -12,6 +12,10 @@ title          TEXT x3, stored               the event text; stored for highligh
 summary        TEXT, stored                  the teaser; stored for highlighting
 story          TEXT x2                       contexts as searchable text
 outlets        TEXT x0.5                     source outlet names and domains as searchable text
+title_grams    TEXT x3·w                     Han character grams (unigrams, bigrams) of each
+summary_grams  TEXT x1·w                     text field: a word the segmenter glued into a
+story_grams    TEXT x2·w                     longer one still matches, scoring w = GRAM_WEIGHT
+outlets_grams  TEXT x0.5·w                   of a whole word; BM25 uses the text field's length
 context        KEYWORD, lowercase            exact context values: filters and facets
 domain         KEYWORD                       registrable source domains: filters and facets
 lang           ID                            "en" / "zh": filter and facet
@@ -35,11 +39,25 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
-from indexer.analysis import EventAnalyzer, index_positions, text_analyzer, to_simplified
+from indexer.analysis import (
+    EventAnalyzer,
+    GramAnalyzer,
+    gram_positions,
+    index_positions,
+    text_analyzer,
+    to_simplified,
+)
 from indexer.event import Event
 
-SCHEMA_VERSION = 7  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 8  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
+GRAM_FIELDS = {f: f"{f}_grams" for f in TEXT_FIELDS}  # text field -> its gram field
+TEXT_OF_GRAMS = {g: f for f, g in GRAM_FIELDS.items()}
+# The gram fields' boost, as a share of their text field's: a substring match scores well
+# below a whole-word match, and a document with the whole word has both, so it stays ahead
+# (马航 the word, not inside 天马航空). Known-item success barely moves between 0.25 and 1.
+GRAM_WEIGHT = 0.5
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "story": 2.0, "outlets": 0.5}
 
 
 class EventCodec(W3Codec):  # type: ignore[misc]
@@ -59,13 +77,19 @@ class EventPositions(Positions):  # type: ignore[misc]
     less work per indexed field. Other analyzers take Whoosh's own path."""
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
-        if not (isinstance(analyzer, EventAnalyzer) and analyzer.stem and isinstance(value, str)):
+        if not isinstance(value, str):
+            return super().word_values(value, analyzer, **kwargs)
+        if isinstance(analyzer, EventAnalyzer) and analyzer.stem:
+            positions = index_positions(value)
+        elif isinstance(analyzer, GramAnalyzer):
+            positions = gram_positions(value)
+        else:
             return super().word_values(value, analyzer, **kwargs)
         boost = self.field_boost
         encode = self.encode
         return [
             (word, len(poses), len(poses) * boost, encode(poses))
-            for word, poses in index_positions(value).items()
+            for word, poses in positions.items()
         ]
 
     def encode(self, poslist: list[int]) -> bytes:
@@ -85,6 +109,13 @@ def _text(boost: float = 1.0, stored: bool = False) -> TEXT:
     return field
 
 
+def _grams(boost: float) -> TEXT:
+    field = TEXT(analyzer=GramAnalyzer(), field_boost=boost * GRAM_WEIGHT)
+    field.format = EventPositions(field_boost=boost * GRAM_WEIGHT)
+    field.scorable = False  # no per-document lengths: scoring uses the text field's
+    return field
+
+
 def new_codec() -> EventCodec:
     return EventCodec()
 
@@ -94,10 +125,11 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         ids=KEYWORD(commas=True),
         links=KEYWORD(commas=True),
-        title=_text(3.0, stored=True),
-        summary=_text(stored=True),
-        story=_text(2.0),
-        outlets=_text(0.5),
+        title=_text(FIELD_BOOSTS["title"], stored=True),
+        summary=_text(FIELD_BOOSTS["summary"], stored=True),
+        story=_text(FIELD_BOOSTS["story"]),
+        outlets=_text(FIELD_BOOSTS["outlets"]),
+        **{GRAM_FIELDS[f]: _grams(FIELD_BOOSTS[f]) for f in TEXT_FIELDS},
         context=KEYWORD(commas=True, lowercase=True),
         domain=KEYWORD(commas=True, lowercase=True),
         lang=ID,
@@ -121,14 +153,18 @@ def to_document(event: Event, daydir: str) -> dict[str, Any]:
     """An event as the keyword arguments of ``writer.add_document``."""
     stored = event.to_dict()
     del stored["title"], stored["summary"]  # stored in their own fields
-    return {
-        "id": event.id,
-        "ids": _keywords(event.all_ids),
-        "links": _keywords([r.id for r in event.related]),
+    texts = {
         "title": event.title,
         "summary": event.summary,
         "story": " \n".join(event.contexts),
         "outlets": " \n".join(f"{s.name} {s.domain}" for s in event.sources),
+    }
+    return {
+        "id": event.id,
+        "ids": _keywords(event.all_ids),
+        "links": _keywords([r.id for r in event.related]),
+        **texts,
+        **{GRAM_FIELDS[f]: text for f, text in texts.items()},
         "context": _keywords([context_key(c) for c in event.contexts]),
         "domain": _keywords(event.domains),
         "lang": event.lang,

@@ -33,7 +33,7 @@ from whoosh.index import FileIndex
 
 from indexer import store
 from indexer.columns import EPOCH, Columns, load_columns, load_vocab
-from indexer.schema import TEXT_FIELDS, context_key
+from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
 from search.errors import IndexUnavailable
 
 log = logging.getLogger("eventsearch.search")
@@ -50,6 +50,8 @@ WARM_UP_DELAY = 1.0  # seconds between opening a snapshot and building its lazy 
 T = TypeVar("T")
 Docs = npt.NDArray[np.int32]
 Scores = npt.NDArray[np.float32]
+Keys = npt.NDArray[np.int64]  # document << 32 | position, sorted
+Cached = TypeVar("Cached", "Matches", Keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,15 @@ def intersect(parts: list[Matches]) -> Matches:
     return result
 
 
+def _alternatives(query: wq.Or) -> list[wq.Query]:
+    """The subqueries of an ``Or``, nested ``Or``s flattened (scores add up either way;
+    one union of many arrays is cheaper than many of few)."""
+    flat: list[wq.Query] = []
+    for sub in query.subqueries:
+        flat.extend(_alternatives(sub) if type(sub) is wq.Or else [sub])
+    return flat
+
+
 def expansion_share(query: wq.Query, total: int | None = None) -> int:
     """Terms each prefix or fuzzy clause of *query* may expand to: an equal share of
     *total* (``QUERY_EXPANSION``), so that forty prefixes read no more postings than a few.
@@ -99,6 +110,21 @@ def expansion_share(query: wq.Query, total: int | None = None) -> int:
     return max(1, min(MAX_EXPANSION, budget // max(clauses, 1)))
 
 
+def consecutive(occurrences: list[Keys]) -> Keys:
+    """Where the grams of a phrase occur one after another: the keys (see
+    :meth:`Snapshot._gram_keys`) at which ``occurrences[0]`` starts, ``occurrences[1]`` one
+    position on, and so on. Checked from the rarest gram, a binary search per candidate."""
+    rarest = min(range(len(occurrences)), key=lambda i: len(occurrences[i]))
+    starts = occurrences[rarest] - rarest
+    for i, keys in enumerate(occurrences):
+        if i == rarest or not len(starts):
+            continue
+        wanted = starts + i
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        starts = starts[keys[at] == wanted] if len(keys) else starts[:0]
+    return starts
+
+
 def exclude(a: Matches, b: Matches) -> Matches:
     keep = np.isin(a.docs, b.docs, assume_unique=True, invert=True)
     return Matches(a.docs[keep], a.scores[keep])
@@ -106,20 +132,22 @@ def exclude(a: Matches, b: Matches) -> Matches:
 
 class _LRU:
     def __init__(self, budget: int) -> None:
-        self.items: OrderedDict[Any, Matches] = OrderedDict()
+        self.items: OrderedDict[Any, Any] = OrderedDict()
         self.budget, self.used = budget, 0
         self.lock = threading.Lock()
 
-    def get(self, key: Any, make: Callable[[], Matches]) -> Matches:
+    def get(self, key: Any, make: Callable[[], Cached]) -> Cached:
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
-                return self.items[key]
+                found: Cached = self.items[key]
+                return found
         value = make()  # outside the lock: another thread may make the same key meanwhile
         with self.lock:
             if key in self.items:  # ... and then its copy is kept, and counted, once
                 self.items.move_to_end(key)
-                return self.items[key]
+                kept: Cached = self.items[key]
+                return kept
             self.items[key] = value
             self.used += _nbytes(value)
             while self.used > self.budget and len(self.items) > 1:
@@ -128,8 +156,10 @@ class _LRU:
         return value
 
 
-def _nbytes(value: Matches) -> int:
-    return value.docs.nbytes + value.scores.nbytes + 100
+def _nbytes(value: Matches | Keys) -> int:
+    if isinstance(value, Matches):
+        return value.docs.nbytes + value.scores.nbytes + 100
+    return int(value.nbytes) + 100
 
 
 def _open_searcher(generation: Path) -> tuple[Any, Any]:
@@ -176,6 +206,11 @@ class Snapshot:
             if self.live_count
             else 1.0
             for f in TEXT_FIELDS
+        }
+        self.boosts = {
+            f: float(getattr(self.schema[f].format, "field_boost", 1.0) or 1.0)
+            for f in (*TEXT_FIELDS, *TEXT_OF_GRAMS)
+            if f in self.schema
         }
         self._derived: dict[str, Any] = {}
         self._derive_lock = threading.RLock()
@@ -265,10 +300,20 @@ class Snapshot:
     _eval__NullQuery = _eval_NullQuery
 
     def _eval_And(self, query: wq.And, share: int) -> Matches:
-        return intersect([self._eval(q, share) for q in query.subqueries])
+        """Clause by clause, stopping at the first that leaves no document in common (a
+        long pasted sentence rarely has all its words anywhere: its fallback reads them)."""
+        parts: list[Matches] = []
+        common: Docs | None = None
+        for sub in query.subqueries:
+            part = self._eval(sub, share)
+            parts.append(part)
+            common = part.docs if common is None else np.intersect1d(common, part.docs, True)
+            if not len(common):
+                return _empty()
+        return intersect(parts)
 
     def _eval_Or(self, query: wq.Or, share: int) -> Matches:
-        return union([self._eval(q, share) for q in query.subqueries])
+        return union([self._eval(q, share) for q in _alternatives(query)])
 
     def _eval_AndNot(self, query: wq.AndNot, share: int) -> Matches:
         return exclude(self._eval(query.a, share), self._eval(query.b, share))
@@ -311,6 +356,46 @@ class Snapshot:
         key = ("fuzzy", query.fieldname, query.text, query.maxdist, share)
         return self.cache.get(key, make)
 
+    def _eval_Phrase(self, query: wq.Phrase, share: int) -> Matches:
+        if query.fieldname not in TEXT_OF_GRAMS:
+            return self._eval_whoosh(query)
+        field, words = query.fieldname, tuple(query.words)
+        return self.cache.get(("grams", field, words), lambda: self._gram_phrase(field, words))
+
+    def _gram_phrase(self, field: str, words: tuple[str, ...]) -> Matches:
+        """A phrase of bigrams (a substring), scored like one term: BM25 of how often it
+        occurs, over the documents it occurs in."""
+        occurrences = [self._gram_keys(field, w) for w in dict.fromkeys(words)]
+        if not all(len(o) for o in occurrences):
+            return _empty()
+        by_word = dict(zip(dict.fromkeys(words), occurrences, strict=True))
+        starts = consecutive([by_word[w] for w in words])
+        docs, counts = np.unique(starts >> 32, return_counts=True)
+        return self._bm25(field, docs.astype(np.int32), counts * self.boosts[field])
+
+    def _gram_keys(self, field: str, text: str) -> Keys:
+        """One gram's occurrences in live documents, as sorted keys document << 32 | position."""
+
+        def make() -> Keys:
+            docs: list[int] = []
+            counts: list[int] = []
+            positions: list[int] = []
+            with self.whoosh_lock:
+                if (field, text) not in self.reader:
+                    return np.empty(0, np.int64)
+                matcher = self.reader.postings(field, text)
+                while matcher.is_active():
+                    found = matcher.value_as("positions")
+                    docs.append(matcher.id())
+                    counts.append(len(found))
+                    positions.extend(found)
+                    matcher.next()
+            owner = np.repeat(np.asarray(docs, np.int64), counts)
+            keys = (owner << 32) | np.asarray(positions, np.int64)
+            return keys[np.asarray(self.columns.live)[owner]] if len(keys) else keys
+
+        return self.cache.get(("gram keys", field, text), make)
+
     def _union_of(self, field: str, terms: list[str]) -> Matches:
         """The documents with any of *terms* in *field* (an expanded clause)."""
         return union([self._eval_Term(wq.Term(field, t)) for t in terms])
@@ -342,7 +427,7 @@ class Snapshot:
             matcher = self.reader.postings(field, text)
             ids: list[int] = []
             freqs: list[float] = []
-            scored = field in TEXT_FIELDS
+            scored = field in TEXT_FIELDS or field in TEXT_OF_GRAMS
             while matcher.is_active():
                 ids.append(matcher.id())
                 if scored:
@@ -353,12 +438,18 @@ class Snapshot:
         docs = docs[keep]
         if not scored:
             return Matches(docs, np.zeros(len(docs), np.float32))
-        tf = np.asarray(freqs, dtype=np.float32)[keep]
-        length = np.asarray(self.columns.lengths[field])[docs].astype(np.float32)
+        return self._bm25(field, docs, np.asarray(freqs, dtype=np.float32)[keep])
+
+    def _bm25(self, field: str, docs: Docs, tf: npt.NDArray[Any]) -> Matches:
+        """BM25F partial scores of one term (or gram phrase) with weights *tf* in *docs*.
+        A gram field is normalised by its text field's length: the same text, in words."""
+        text_field = TEXT_OF_GRAMS.get(field, field)
+        length = np.asarray(self.columns.lengths[text_field])[docs].astype(np.float32)
         idf = math.log(self.live_count / (len(docs) + 1)) + 1.0
-        norm = K1 * ((1 - B) + B * length / self.avg_length[field])
-        boost = float(getattr(self.schema[field].format, "field_boost", 1.0) or 1.0)
-        return Matches(docs, (boost * idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32))
+        norm = K1 * ((1 - B) + B * length / self.avg_length[text_field])
+        tf = tf.astype(np.float32)
+        score = self.boosts[field] * idf * tf * (K1 + 1) / (tf + norm)
+        return Matches(docs, score.astype(np.float32))
 
 
 def warm_up(snapshot: Snapshot) -> None:

@@ -11,6 +11,8 @@ Syntax (all words required by default)::
     lang:zh  title:word          language; a word in the title only
     date:2017  date:2017-02  date:2017-02-01..2017-03-15
     mala*  malaysa~              prefix; spelling variants (both capped)
+    红十字会  6.8万  俄          Chinese: the whole word, or wherever it is a substring
+                                 (国际红十字会), a whole-word match ranking first
 
 User text is safe by default: unbalanced quotes or parentheses are closed, lone
 operators and symbols are ignored, unknown ``field:`` prefixes are plain words. Only
@@ -28,9 +30,10 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from indexer.analysis import Term, chain_spans, gram_text, is_han, query_grams
 from indexer.analysis import analyze as analyze_text
 from indexer.domains import registrable_domain
-from indexer.schema import TEXT_FIELDS, context_key
+from indexer.schema import GRAM_FIELDS, TEXT_FIELDS, TEXT_OF_GRAMS, context_key
 from search.errors import BadRequest, QueryTooComplex
 from search.params import MAX_QUERY_CHARS
 
@@ -77,7 +80,8 @@ def _any_field(term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query:
 
 
 def word_query(word: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | None:
-    """One typed word; a Chinese run may analyze to several terms, all required."""
+    """One typed word; a Chinese run may analyze to several terms, all required, each
+    found as a word or as a substring (see :func:`pieces`)."""
     if word.endswith("*"):
         stem = word.rstrip("*").casefold()
         if len(stem) >= MIN_PREFIX and not stem.endswith("*"):
@@ -86,24 +90,94 @@ def word_query(word: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | N
     if word.endswith("~") and len(word) > 1:
         base = word.rstrip("~").casefold()
         return wq.Or([wq.FuzzyTerm(f, base, maxdist=1 if len(base) < 6 else 2) for f in fields])
-    terms = [t for t, _ in analyze(word)]
-    if not terms:
+    clauses = [_piece_query(terms, text, fields) for terms, text in pieces(word)]
+    return _and([c for c in clauses if c is not None])
+
+
+def pieces(text: str) -> Iterator[tuple[list[str], str | None]]:
+    """The parts of one typed word that must each be found: (terms, Han text).
+
+    Outside Han text, each term is a part (Han text None). In a chain of Han text (with
+    the numbers or words touching it: ``6.8万``), each word of two or more characters is
+    a part, and a single character or a number joins the next such word, else the last:
+    ``田 北俊`` -> ``田北俊``, ``5.4 级 地震`` -> ``5.4级地震``, ``俄 军`` -> ``俄军``. A part
+    is found as its words, or as its Han text wherever it occurs (a substring)."""
+    terms = [t for t in analyze_text(text) if not t.stopped]
+    at = 0
+    for start, end in chain_spans(text):
+        while at < len(terms) and terms[at].start < start:
+            yield [terms[at].text], None
+            at += 1
+        inside = []
+        while at < len(terms) and terms[at].end <= end:
+            inside.append(terms[at])
+            at += 1
+        for group in _group_weak(inside):
+            yield [t.text for t in group], text[group[0].start : group[-1].end]
+    for term in terms[at:]:
+        yield [term.text], None
+
+
+def _group_weak(terms: list[Term]) -> list[list[Term]]:
+    groups: list[list[Term]] = []
+    waiting: list[Term] = []
+    for term in terms:
+        waiting.append(term)
+        if term.end - term.start >= 2 and is_han(term.text[0]):
+            groups.append(waiting)
+            waiting = []
+    if waiting:
+        if groups:
+            groups[-1].extend(waiting)
+        else:
+            groups.append(waiting)
+    return groups
+
+
+def _piece_query(terms: list[str], han: str | None, fields: tuple[str, ...]) -> wq.Query | None:
+    words = _and([_any_field(t, fields) for t in terms])
+    substring = gram_query(han, fields) if han else None
+    options = [q for q in (words, substring) if q is not None]
+    if not options:
         return None
-    if len(terms) == 1:
-        return _any_field(terms[0], fields)
-    return wq.And([_any_field(t, fields) for t in terms])
+    return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def gram_query(text: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | None:
+    """*text* as a substring of any of *fields*: its grams (a term, or a phrase of bigrams
+    per chain) in each field's gram field."""
+    sequences = query_grams(text)
+    if not sequences:
+        return None
+    per_field = []
+    for field in fields:
+        gram_field = GRAM_FIELDS[field]
+        parts = [
+            wq.Term(gram_field, seq[0]) if len(seq) == 1 else wq.Phrase(gram_field, seq)
+            for seq in sequences
+        ]
+        per_field.append(parts[0] if len(parts) == 1 else wq.And(parts))
+    return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
 
 
 def phrase_query(text: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | None:
+    """A quoted phrase: its words in order; Han text without spaces may also be found as
+    a substring (``"红十字会主席"`` in ``国际红十字会主席``)."""
     terms = analyze(text)
     if not terms:
         return None
     if len(terms) == 1:
-        return _any_field(terms[0][0], fields)
-    words = [t for t, _ in terms]
-    # Stop words leave gaps in positions; allow exactly those gaps.
-    slop = max(b - a for (_, a), (_, b) in itertools.pairwise(terms))
-    return wq.Or([wq.Phrase(f, words, slop=max(slop, 1)) for f in fields])
+        words_query = _any_field(terms[0][0], fields)
+    else:
+        words = [t for t, _ in terms]
+        # Stop words leave gaps in positions; allow exactly those gaps.
+        slop = max(b - a for (_, a), (_, b) in itertools.pairwise(terms))
+        words_query = wq.Or([wq.Phrase(f, words, slop=max(slop, 1)) for f in fields])
+    spans = chain_spans(text)
+    if len(spans) != 1 or spans[0] != (0, len(text)):
+        return words_query
+    substring = gram_query(text, fields)
+    return wq.Or([words_query, substring]) if substring is not None else words_query
 
 
 def _strip_quotes(value: str) -> str:
@@ -257,12 +331,42 @@ def build_query(text: str) -> Interpretation:
 
 
 def any_words(query: wq.Query) -> wq.Query:
-    """The fallback when all words find nothing: any top-level clause may match."""
+    """The fallback when all words find nothing: any top-level clause may match, and so
+    may any word of a typed Chinese run (each of its pieces, each word of a piece)."""
+    if isinstance(query, wq.AndNot):
+        loose = any_words(query.a)
+        return wq.AndNot(loose, query.b) if loose != query.a else query
+    options = _alternatives(query)
+    return wq.Or(options) if options != [query] else query
+
+
+def _alternatives(query: wq.Query) -> list[wq.Query]:
     if isinstance(query, wq.And):
-        return wq.Or(list(query.subqueries))
-    if isinstance(query, wq.AndNot) and isinstance(query.a, wq.And):
-        return wq.AndNot(wq.Or(list(query.a.subqueries)), query.b)
-    return query
+        return [option for part in query.subqueries for option in _alternatives(part)]
+    if _is_piece(query):
+        words, substring = query.subqueries
+        return [*(_word_or_substring(w) for w in words.subqueries), substring]
+    return [query]
+
+
+def _word_or_substring(word: wq.Query) -> wq.Query:
+    """One word of a piece (``Or`` of its fields) on its own: a Han word also as a substring."""
+    leaves = list(word.leaves())
+    text = leaves[0].text
+    if not all(is_han(c) for c in text):
+        return word
+    substring = gram_query(text, tuple(leaf.fieldname for leaf in leaves))
+    return wq.Or([word, substring]) if substring is not None else word
+
+
+def _is_piece(query: wq.Query) -> bool:
+    """Whether *query* is one piece of a Chinese run: (its words) OR (its substring)."""
+    return (
+        isinstance(query, wq.Or)
+        and len(query.subqueries) == 2
+        and isinstance(query.subqueries[0], wq.And)
+        and all(leaf.fieldname in TEXT_OF_GRAMS for leaf in query.subqueries[1].leaves())
+    )
 
 
 def text_terms(query: wq.Query) -> set[str]:
@@ -275,6 +379,10 @@ def text_terms(query: wq.Query) -> set[str]:
         return {query.text}
     if isinstance(query, wq.Phrase) and query.fieldname in TEXT_FIELDS:
         return set(query.words)
+    if isinstance(query, wq.Term) and query.fieldname in TEXT_OF_GRAMS:
+        return {query.text}
+    if isinstance(query, wq.Phrase) and query.fieldname in TEXT_OF_GRAMS:
+        return {gram_text(query.words)}  # the substring, marked wherever it occurs
     found: set[str] = set()
     for child in query.children() if hasattr(query, "children") else ():
         found |= text_terms(child)

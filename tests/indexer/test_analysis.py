@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 from whoosh.analysis import Analyzer
 
-from indexer.analysis import plain_analyzer, text_analyzer, to_simplified
+from indexer.analysis import (
+    GramAnalyzer,
+    fold_chars,
+    gram_positions,
+    gram_text,
+    grams,
+    plain_analyzer,
+    query_grams,
+    text_analyzer,
+    to_simplified,
+)
 
 
 @pytest.fixture(scope="module")
@@ -158,22 +168,70 @@ def test_english_words_inside_chinese_text_are_stemmed_and_folded(analyzer: Anal
     )
 
 
-def test_index_mode_emits_inner_chinese_words_at_the_same_position(analyzer: Analyzer) -> None:
+def test_index_and_query_see_the_same_whole_chinese_words(analyzer: Analyzer) -> None:
     text = "亚拉巴马州议会通过法案"
 
-    tokens = [(t.text, t.pos) for t in analyzer(text, positions=True, mode="index")]
+    indexed = [(t.text, t.pos) for t in analyzer(text, positions=True, mode="index")]
 
-    assert tokens[0] == ("亚拉巴马州", 0)
-    assert ("巴马", 0) in tokens
-    assert ("议会", 1) in tokens
-    assert ("法案", 3) in tokens
-    assert {pos for word, pos in tokens if "巴马" in word} == {0}
+    assert indexed == [(t.text, t.pos) for t in analyzer(text, positions=True)]
+    assert indexed == [("亚拉巴马州", 0), ("议会", 1), ("通过", 2), ("法案", 3)]
 
 
-def test_query_mode_emits_only_whole_chinese_words(analyzer: Analyzer) -> None:
-    tokens = [(t.text, t.pos) for t in analyzer("亚拉巴马州议会通过法案", positions=True)]
+# --- Chinese character grams -------------------------------------------------------------
 
-    assert tokens == [("亚拉巴马州", 0), ("议会", 1), ("通过", 2), ("法案", 3)]
+
+def gram_list(text: str) -> list[tuple[str, int]]:
+    return [(g.text, g.pos) for g in grams(text)]
+
+
+def test_a_chain_gives_its_bigrams_in_a_row_and_each_character_alone() -> None:
+    assert gram_list("東岸港務局") == [
+        ("东岸", 0),
+        ("东", 0),
+        ("岸港", 1),
+        ("岸", 1),
+        ("港务", 2),
+        ("港", 2),
+        ("务局", 3),
+        ("务", 3),
+        ("局", 4),
+    ]
+
+
+def test_a_number_touching_han_text_is_one_unit_of_its_chain() -> None:
+    assert [g for g, _ in gram_list("約6.8万人")] == ["约6.8", "约", "6.8万", "万人", "万", "人"]
+    assert query_grams("6.8萬") == [["6.8万"]]
+    assert query_grams("5.4级地震") == [["5.4级", "级地", "地震"]]
+
+
+def test_chains_are_a_position_apart_and_latin_text_has_no_grams() -> None:
+    grams_at = dict(gram_list("甲乙，丙丁 Alpha beta"))
+    assert grams_at["甲乙"] == 0 and grams_at["丙丁"] == 3  # position 2 is the gap
+    assert "乙丙" not in grams_at
+    assert gram_list("Alpha beta 2019") == []
+
+
+@pytest.mark.parametrize("word", ["红十字会", "龍捲風", "6.8万", "G20峰会", "俄"])
+def test_query_grams_spell_the_word_back(word: str) -> None:
+    (sequence,) = query_grams(word)
+    assert gram_text(sequence) == fold_chars(word)
+
+
+def test_a_word_glued_into_a_longer_one_is_a_run_of_its_bigrams() -> None:
+    text = "东岸国际救援联合会主席来访"  # one word to the segmenter: 救援联合会 is inside it
+    positions = gram_positions(text)
+    (wanted,) = query_grams("救援联合会")
+    (start,) = positions[wanted[0]]
+    assert all(positions[gram] == [start + i] for i, gram in enumerate(wanted))
+
+
+def test_gram_analyzer_matches_the_fast_path_and_points_at_the_original_text() -> None:
+    text = "警方在聖殿山附近逮捕兩名男子，約6.8万人 in Jerusalem"
+    by_term: dict[str, list[int]] = {}
+    for token in GramAnalyzer()(text, positions=True, chars=True):  # one Token, reused
+        by_term.setdefault(token.text, []).append(token.pos)
+        assert fold_chars(text[token.startchar : token.endchar]) == token.text
+    assert by_term == gram_positions(text)
 
 
 @pytest.mark.parametrize("mode", ["", "index"])

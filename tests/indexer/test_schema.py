@@ -168,23 +168,25 @@ _FAST_PATH_TEXTS = [
 ]
 
 
+@pytest.mark.parametrize("name", ["summary", "summary_grams"])
 @pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
-def test_fast_position_format_writes_the_same_postings_as_whoosh(text: str) -> None:
+def test_fast_position_format_writes_the_same_postings_as_whoosh(text: str, name: str) -> None:
     from whoosh.formats import Positions
 
-    field = build_schema()["summary"]
+    field = build_schema()[name]
     stock = Positions(field_boost=field.format.field_boost)
     fast = sorted(field.format.word_values(text, field.analyzer, mode="index"))
     slow = sorted(stock.word_values(text, field.analyzer, mode="index"))
     assert fast == slow
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@pytest.mark.parametrize("name", ["title", "title_grams"])
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 @settings(max_examples=200, deadline=None)
-def test_fast_position_format_agrees_with_whoosh_on_any_text(text: str) -> None:
+def test_fast_position_format_agrees_with_whoosh_on_any_text(text: str, name: str) -> None:
     from whoosh.formats import Positions
 
-    field = build_schema()["title"]
+    field = build_schema()[name]
     stock = Positions(field_boost=field.format.field_boost)
     fast = sorted(field.format.word_values(text, field.analyzer, mode="index"))
     assert fast == sorted(stock.word_values(text, field.analyzer, mode="index"))

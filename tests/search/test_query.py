@@ -24,6 +24,11 @@ def anywhere(term: str) -> wq.Query:
     return wq.Or([wq.Term(f, term) for f in TEXT])
 
 
+def word_or_substring(word: str, grams: list[str]) -> wq.Query:
+    """A Han word: the whole word in any field, or its bigrams in a row in any gram field."""
+    return wq.Or([anywhere(word), wq.Or([wq.Phrase(f"{f}_grams", grams) for f in TEXT])])
+
+
 def day(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
@@ -57,7 +62,21 @@ def day(text: str) -> dt.datetime:
             "(syria OR iraq) kill",
             wq.And([wq.Or([anywhere("syria"), anywhere("iraq")]), anywhere("kill")]),
         ),
-        ("聖殿山", anywhere("圣殿山")),
+        ("聖殿山", word_or_substring("圣殿山", ["圣殿", "殿山"])),
+        (
+            "6.8万",
+            wq.Or(
+                [
+                    wq.And([anywhere("6.8"), anywhere("万")]),
+                    wq.Or([wq.Term(f"{f}_grams", "6.8万") for f in TEXT]),
+                ]
+            ),
+        ),
+        ("俄", wq.Or([anywhere("俄"), wq.Or([wq.Term(f"{f}_grams", "俄") for f in TEXT])])),
+        (
+            "title:田北俊",
+            wq.Or([wq.Term("title", "田北俊"), wq.Phrase("title_grams", ["田北", "北俊"])]),
+        ),
         ("", wq.Every()),
     ],
 )
