@@ -38,6 +38,12 @@ from search.errors import BadRequest, QueryTooComplex
 from search.params import MAX_QUERY_CHARS
 
 MAX_CLAUSES = 40
+# Parts of words one query searches (a pasted Chinese sentence is one typed word of many
+# parts): those past this many are not searched, as web search engines ignore words past
+# their 32nd; a pasted 30-character title is about 15 parts. Each part costs its terms
+# and its Han grams, so this bounds a query's work.
+MAX_PARTS = 16
+MAX_PART_CHARS = 8
 MAX_DEPTH = 8
 MIN_PREFIX = 2
 FIELDS = ("context", "story", "source", "domain", "lang", "date", "title")
@@ -79,9 +85,11 @@ def _any_field(term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query:
     )
 
 
-def word_query(word: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | None:
+def word_query(
+    word: str, fields: tuple[str, ...] = TEXT_FIELDS, parts: int = MAX_PARTS
+) -> wq.Query | None:
     """One typed word; a Chinese run may analyze to several terms, all required, each
-    found as a word or as a substring (see :func:`pieces`)."""
+    found as a word or as a substring (see :func:`pieces`); the first *parts* only."""
     if word.endswith("*"):
         stem = word.rstrip("*").casefold()
         if len(stem) >= MIN_PREFIX and not stem.endswith("*"):
@@ -90,7 +98,8 @@ def word_query(word: str, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query | N
     if word.endswith("~") and len(word) > 1:
         base = word.rstrip("~").casefold()
         return wq.Or([wq.FuzzyTerm(f, base, maxdist=1 if len(base) < 6 else 2) for f in fields])
-    clauses = [_piece_query(terms, text, fields) for terms, text in pieces(word)]
+    parts_searched = itertools.islice(pieces(word), parts)
+    clauses = [_piece_query(terms, text, fields) for terms, text in parts_searched]
     return _and([c for c in clauses if c is not None])
 
 
@@ -135,8 +144,10 @@ def _group_weak(terms: list[Term]) -> list[list[Term]]:
 
 
 def _piece_query(terms: list[str], han: str | None, fields: tuple[str, ...]) -> wq.Query | None:
-    words = _and([_any_field(t, fields) for t in terms])
-    substring = gram_query(han, fields) if han else None
+    # A real part is a word and the odd character before it; only a run of characters
+    # that make no words (random text) is longer, and is searched by its start.
+    words = _and([_any_field(t, fields) for t in terms[:MAX_PART_CHARS]])
+    substring = gram_query(han[:MAX_PART_CHARS], fields) if han else None
     options = [q for q in (words, substring) if q is not None]
     if not options:
         return None
@@ -241,6 +252,7 @@ class _Parser:
         self.tokens = list(_tokens(text))
         self.at = 0
         self.clauses = 0
+        self.parts = MAX_PARTS  # left to search
         self.words: list[str] = []
 
     def peek(self) -> tuple[str, str] | None:
@@ -299,7 +311,14 @@ class _Parser:
             return False, None
         if not negated:
             self.words.append(body)
-        return negated, word_query(body)
+        if body.isascii():  # one part (MAX_CLAUSES bounds them); expansions have a budget
+            return negated, word_query(body)
+        if self.parts <= 0:
+            return False, None
+        used = sum(1 for _ in itertools.islice(pieces(body), self.parts))
+        query = word_query(body, parts=self.parts)
+        self.parts -= max(used, 1)
+        return negated, query
 
     def count(self) -> None:
         self.clauses += 1

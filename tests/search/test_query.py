@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from whoosh import query as wq
 
+from indexer.schema import TEXT_FIELDS
 from search.errors import BadRequest, QueryTooComplex, SearchError
 from search.query import (
     MAX_CLAUSES,
+    MAX_PART_CHARS,
+    MAX_PARTS,
     any_words,
     build_query,
     field_query,
@@ -173,3 +177,20 @@ def test_date_values_cover_whole_periods(value: str, start: dt.date, end: dt.dat
 
 def test_field_values_are_case_insensitive() -> None:
     assert field_query("CONTEXT", '"Syrian CIVIL war"') == wq.Term("context", "syrian civil war")
+
+
+def _leaves(query: wq.Query) -> int:
+    children = query.children() if hasattr(query, "children") else []
+    return sum(_leaves(c) for c in children) if children else 1
+
+
+def test_a_pasted_text_searches_a_bounded_number_of_terms() -> None:
+    # 500 characters without spaces are one typed word of hundreds of parts: only the
+    # first MAX_PARTS parts, each at most MAX_PART_CHARS long, are searched.
+    rng = random.Random(1)
+    random_han = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(500))
+    sentence = "国际红十字会在叙利亚北部的难民营分发食品和药品" * 20
+    bound = MAX_PARTS * (2 * MAX_PART_CHARS) * len(TEXT_FIELDS)
+    spaced = " ".join(sentence[i : i + 19] for i in range(0, 475, 19))  # 25 typed words
+    for text in (random_han, sentence[:500], spaced):
+        assert _leaves(build_query(text).query) <= bound
