@@ -35,6 +35,7 @@ from indexer.errors import IndexLocked
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"  # per-day state for incremental runs (megabytes at 200k events)
 SUMMARY = "summary.json"  # the few numbers readers need: schema version, event count
+OWN_FILES = (MANIFEST, SUMMARY)  # written anew by each generation, never hard-linked
 KEEP_GENERATIONS = 2
 _GEN = re.compile(r"^gen-(\d{6,})$")
 _SEGMENT_FILE = re.compile(r"^MAIN_[a-z0-9]+\.")  # Whoosh segment files: unique, immutable
@@ -103,16 +104,23 @@ def read_manifest(generation: Path) -> dict[str, Any]:
 
 
 def write_manifest(generation: Path, manifest: dict[str, Any]) -> None:
-    (generation / MANIFEST).write_text(
-        json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), "utf-8"
-    )
-    (generation / SUMMARY).write_text(json.dumps(_summary(manifest)), "utf-8")
+    _replace(generation / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
+    _replace(generation / SUMMARY, json.dumps(_summary(manifest)))
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write *path* as a new file: an incremental run's generation starts from hard links
+    of the current one, and writing into a linked file would change the current
+    generation's copy too (a kill before the switch left it disagreeing with its index)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.replace(path)
 
 
 def link_copy(source: Path, target: Path) -> None:
     """Hard-link every index file of *source* into the empty directory *target*."""
     for entry in source.iterdir():
-        if entry.is_file() and "LOCK" not in entry.name.upper() and entry.name != MANIFEST:
+        if entry.is_file() and "LOCK" not in entry.name.upper() and entry.name not in OWN_FILES:
             os.link(entry, target / entry.name)
 
 

@@ -290,3 +290,23 @@ def test_writer_memory_follows_available_memory_within_bounds() -> None:
     assert build.writer_mb(2, available_mb=24576) == build.WRITER_MB_MAX
     assert build.writer_mb(2, available_mb=1024) == build.WRITER_MB_MIN
     assert build.WRITER_MB_MIN <= build.writer_mb(2) <= build.WRITER_MB_MAX  # this machine
+
+
+def test_an_incremental_generation_never_writes_into_the_current_ones_files(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    # The new generation starts from hard links of the current one; if it wrote its
+    # summary into the linked file, a kill before the switch left the current
+    # generation's summary counting events its index does not have.
+    index = tmp_path / "index"
+    run(archive_copy, index, workers=1)
+    current = store.current_generation(index)
+    assert current is not None
+    before = {p.name: p.read_bytes() for p in current.iterdir() if p.is_file()}
+    fresh = tmp_path / "gen-next"
+    fresh.mkdir()
+    store.link_copy(current, fresh)
+    manifest = store.read_manifest(current)
+    store.write_manifest(fresh, {**manifest, "days": {}})
+    after = {p.name: p.read_bytes() for p in current.iterdir() if p.is_file()}
+    assert after == before
