@@ -62,3 +62,23 @@ def example_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("example-index")
     run(EXAMPLE_ARCHIVE, index_dir, workers=1)
     return index_dir
+
+
+def _built(archive: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    from indexer.build import run
+
+    index = tmp_path_factory.mktemp(name)
+    run(archive, index, workers=2)
+    return index
+
+
+@pytest.fixture(scope="session")
+def zh_index(zh_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real zh archive, indexed once per test session (read-only for tests)."""
+    return _built(zh_corpus, tmp_path_factory, "zh-index")
+
+
+@pytest.fixture(scope="session")
+def en_index(en_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real en sample, indexed once per test session (read-only for tests)."""
+    return _built(en_corpus, tmp_path_factory, "en-index")

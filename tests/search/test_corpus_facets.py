@@ -8,25 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import run
 from search.params import parse_request
 from search.service import Search
 
 
-def _search(archive: Path, tmp: Path) -> Iterator[Search]:
-    run(archive, tmp, workers=2)
-    with Search(tmp) as service:
+@pytest.fixture(scope="module")
+def zh_search(zh_index: Path) -> Iterator[Search]:
+    with Search(zh_index) as service:
         yield service
 
 
 @pytest.fixture(scope="module")
-def zh_search(zh_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
-    yield from _search(zh_corpus, tmp_path_factory.mktemp("zh"))
-
-
-@pytest.fixture(scope="module")
-def en_search(en_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
-    yield from _search(en_corpus, tmp_path_factory.mktemp("en"))
+def en_search(en_index: Path) -> Iterator[Search]:
+    with Search(en_index) as service:
+        yield service
 
 
 def answer(service: Search, *params: tuple[str, str]) -> dict:  # type: ignore[type-arg]

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from indexer.build import run
 from search.params import SearchRequest
 from search.query import build_query
 from search.service import Search
@@ -114,9 +113,8 @@ def test_a_story_suggestion_runs_its_context() -> None:
 # -- against an index ------------------------------------------------------------------
 
 
-def _search(archive: Path, tmp: Path) -> Iterator[Search]:
-    run(archive, tmp, workers=2)
-    with Search(tmp) as service:
+def _search(index: Path) -> Iterator[Search]:
+    with Search(index) as service:
         assert suggester(service.snapshot()).ready.wait(300)
         yield service
 
@@ -129,13 +127,13 @@ def example_search(example_index: Path) -> Iterator[Search]:
 
 
 @pytest.fixture(scope="module")
-def zh_search(zh_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
-    yield from _search(zh_corpus, tmp_path_factory.mktemp("zh"))
+def zh_search(zh_index: Path) -> Iterator[Search]:
+    yield from _search(zh_index)
 
 
 @pytest.fixture(scope="module")
-def en_search(en_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
-    yield from _search(en_corpus, tmp_path_factory.mktemp("en"))
+def en_search(en_index: Path) -> Iterator[Search]:
+    yield from _search(en_index)
 
 
 def prefixes(service: Search, count: int = PREFIXES, seed: int = 3) -> list[str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import run
 from search.engine import Snapshot
 from search.service import Search
 
@@ -18,10 +17,8 @@ MIN_RECALL = 0.99
 
 
 @pytest.fixture(scope="module")
-def snapshot(zh_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]:
-    index = tmp_path_factory.mktemp("zh-recall")
-    run(zh_corpus, index, workers=2)
-    with Search(index) as service:
+def snapshot(zh_index: Path) -> Iterator[Snapshot]:
+    with Search(zh_index) as service:
         yield service.snapshot()
 
 
