@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -21,6 +22,19 @@ pytestmark = pytest.mark.slow
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+@contextlib.contextmanager
+def another_site(folder: Path) -> Iterator[str]:
+    """*folder* served from another origin on 127.0.0.1 (a site embedding the widget)."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{other.server_address[1]}"
+    finally:
+        other.shutdown()
+        other.server_close()
 
 
 DOCS = ROOT / "docs"
@@ -98,12 +112,8 @@ def test_widget_embeds_in_another_origin(server: Server, page: Any, tmp_path: Pa
         f'<script src="{server.url}/embed.js" async></script></body></html>',
         "utf-8",
     )
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    other = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=other.serve_forever, daemon=True)
-    thread.start()
-    try:
-        page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+    with another_site(tmp_path) as site:
+        page.goto(f"{site}/index.html")
         items = page.locator("[data-eventsearch] li[part=item]")
         items.first.wait_for()
         assert items.count() == 3
@@ -121,9 +131,6 @@ def test_widget_embeds_in_another_origin(server: Server, page: Any, tmp_path: Pa
             "() => document.querySelector('[data-eventsearch]').shadowRoot"
             ".querySelector('li[part=item] a').textContent.toLowerCase().includes('syria')"
         )
-    finally:
-        other.shutdown()
-        other.server_close()
 
 
 def test_a_ticked_filter_becomes_a_chip_and_focus_stays_on_the_box(
@@ -290,13 +297,9 @@ def test_the_widget_speaks_its_host_pages_language(
         f'<script src="{chinese_server.url}/embed.js" async></script></body></html>',
         "utf-8",
     )
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    other = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=other.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with another_site(tmp_path) as site:
         page = open_page()  # an English browser: the host page's language counts
-        page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        page.goto(f"{site}/index.html")
         chinese, english = page.locator("[data-eventsearch]").all()
         chinese.locator("li[part=item]").first.wait_for()
         english.locator("li[part=item]").first.wait_for()
@@ -307,6 +310,3 @@ def test_the_widget_speaks_its_host_pages_language(
         assert english.locator("button").inner_text() == "Search"
         assert english.locator(".status").inner_text() == "2 events"
         assert english.locator(".meta").first.inner_text().split(" · ")[0].endswith("2016")
-    finally:
-        other.shutdown()
-        other.server_close()

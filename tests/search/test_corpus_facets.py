@@ -3,25 +3,10 @@ count, and a story is labelled as most of its events spell it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from search.params import parse_request
 from search.service import Search
-
-
-@pytest.fixture(scope="module")
-def zh_search(zh_index: Path) -> Iterator[Search]:
-    with Search(zh_index) as service:
-        yield service
-
-
-@pytest.fixture(scope="module")
-def en_search(en_index: Path) -> Iterator[Search]:
-    with Search(en_index) as service:
-        yield service
 
 
 def answer(service: Search, *params: tuple[str, str]) -> dict:  # type: ignore[type-arg]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from indexer.schema import context_key
@@ -27,18 +24,6 @@ EN_QUERIES = [
     ("judge blocks travel ban", "news/2017/02/3/united-states-federal-judge-james-robart"),
     ("Kuczynski", "news/2017/02/3/peruavenezuela-relations"),
 ]
-
-
-@pytest.fixture(scope="module")
-def zh_search(zh_index: Path) -> Iterator[Search]:
-    with Search(zh_index) as service:
-        yield service
-
-
-@pytest.fixture(scope="module")
-def en_search(en_index: Path) -> Iterator[Search]:
-    with Search(en_index) as service:
-        yield service
 
 
 def top3(service: Search, query: str) -> list[str]:
