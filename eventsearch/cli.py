@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that need th
 EXIT_USAGE = 2
 KEEP_ALIVE_SECONDS = 5  # idle keep-alive connections are closed after this
 MAX_CONNECTIONS = 1000  # per worker; past this uvicorn answers 503 rather than queueing
+SHUTDOWN_SECONDS = 5  # on stop, workers finish the requests they hold for up to this
 
 
 def _progress_bar(enabled: bool) -> Callable[[int], Progress] | None:
@@ -209,7 +210,7 @@ def _run_uvicorn(settings: Settings) -> None:
         log_level=settings.log_level,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=MAX_CONNECTIONS,
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         http="web.server:NoDelayHttpProtocol",
     )
 
@@ -269,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=None,
-        help="indexing processes (default: one per core; EVENTSEARCH_WORKERS is serve's)",
+        help=f"indexing processes (default: one per core; {BY_NAME['workers'].env} is serve's)",
     )
     index.add_argument(
         "--wait", type=float, default=0.0, help="seconds to wait for another run holding the index"

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ARCHIVE = PACKAGE_ROOT / "examples" / "archive"
 ENV_PREFIX = "EVENTSEARCH_"
+SHORT_NAME_CHARS = 16  # OpenSearch's limit for a ShortName
 
 T = TypeVar("T")
 
@@ -203,7 +204,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     Setting(
         "short_name",
         "",
-        text(16, strip=True),
+        text(SHORT_NAME_CHARS, strip=True),
         "OpenSearch ShortName (empty: the site name, cut at a word boundary)",
     ),
     Setting(

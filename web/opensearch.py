@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from eventsearch.settings import Settings
+from eventsearch.settings import SHORT_NAME_CHARS, Settings
 from search.errors import IndexUnavailable
 from web import data, i18n, reader
 from web.i18n import Choice
@@ -21,7 +21,6 @@ OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 MOZ_NS = "http://www.mozilla.org/2006/browser/search/"
 DESCRIPTION_TYPE = "application/opensearchdescription+xml"
 SUGGESTIONS_TYPE = "application/x-suggestions+json"
-SHORT_NAME_MAX = 16
 
 
 def base_url(request: Request) -> str:
@@ -39,7 +38,7 @@ def xml_bytes(root: ET.Element) -> bytes:
 
 def short_name(settings: Settings) -> str:
     """``EVENTSEARCH_SHORT_NAME``, else the site name cut at a word boundary to fit."""
-    return settings.short_name or cut_at_word(settings.site_name, SHORT_NAME_MAX)
+    return settings.short_name or cut_at_word(settings.site_name, SHORT_NAME_CHARS)
 
 
 def cut_at_word(text: str, limit: int) -> str:

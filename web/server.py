@@ -37,7 +37,7 @@ from uvicorn.middleware.proxy_headers import _TrustedHosts
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.utils import get_remote_addr
 
-from eventsearch.settings import Settings
+from eventsearch.settings import BY_NAME, Settings
 
 log = logging.getLogger("eventsearch")
 
@@ -93,10 +93,10 @@ class ClientConnections:
             if key not in self._warned:
                 self._warned.add(key)
                 log.warning(
-                    "%s holds %d connections (EVENTSEARCH_CLIENT_CONNECTIONS): refusing more "
-                    "with 503 until it closes some",
+                    "%s holds %d connections (%s): refusing more with 503 until it closes some",
                     key,
                     held,
+                    BY_NAME["client_connections"].env,
                 )
             return False
         self.open[key] = held + 1
