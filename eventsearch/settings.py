@@ -226,6 +226,13 @@ SETTINGS: tuple[Setting[Any], ...] = (
         "memory per worker for answers to repeated requests: two thirds for search results, "
         "a third for whole responses (0: off)",
     ),
+    Setting(
+        "term_cache_mb",
+        "256",
+        whole(1),
+        "memory per worker for the index's term arrays and phrase matches, kept while a "
+        "generation is served",
+    ),
     Setting("forwarded_allow_ips", "127.0.0.1", TEXT, "proxies trusted for X-Forwarded-* headers"),
     Setting("log_level", "info", choice(*LOG_LEVELS), "uvicorn log level"),
     Setting(
@@ -287,6 +294,7 @@ class Settings:
     rate_limit_loopback: bool
     cache_seconds: int
     cache_mb: int
+    term_cache_mb: int
     forwarded_allow_ips: str
     log_level: str
     read_only: bool

@@ -14,7 +14,14 @@ from indexer.columns import EPOCH
 from indexer.event import Event
 from indexer.schema import from_stored
 from search import browse, related
-from search.engine import IndexHandle, Matches, Snapshot
+from search.engine import (
+    CACHE_BYTES,
+    REFRESH_SECONDS,
+    RETIRE_SECONDS,
+    IndexHandle,
+    Matches,
+    Snapshot,
+)
 from search.facets import apply, compute_facets, filter_masks
 from search.highlight import highlight_summary, highlight_title
 from search.params import MAX_RESULTS, SearchRequest
@@ -33,11 +40,26 @@ FEW_RESULTS = 3  # fewer than this and a correction is offered
 class Search:
     """Answers every question about one index directory; safe to share between threads."""
 
-    def __init__(self, index_dir: Path | str, cache_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path | str,
+        cache_bytes: int = RESULT_CACHE_BYTES,
+        *,
+        term_cache_bytes: int = CACHE_BYTES,
+        refresh_seconds: float = REFRESH_SECONDS,
+        retire_seconds: float = RETIRE_SECONDS,
+    ) -> None:
+        """Answers kept in *cache_bytes* (0: none); each generation's term arrays and
+        phrase matches in *term_cache_bytes*. CURRENT is read again after *refresh_seconds*;
+        a replaced generation is closed *retire_seconds* later (requests in flight on it
+        finish first)."""
         self.handle = IndexHandle(Path(index_dir))
-        budget = RESULT_CACHE_BYTES if cache_bytes is None else cache_bytes
+        # Issue 14: IndexHandle takes these three once search/engine.py is split; until the
+        # lead wires them through, that module's constants of the same names rule.
+        self.term_cache_bytes = term_cache_bytes
+        self.refresh_seconds, self.retire_seconds = refresh_seconds, retire_seconds
         self._cache: LRUCache[tuple[str, SearchRequest], SearchResult] = LRUCache(
-            budget, getsizeof=SearchResult.nbytes
+            cache_bytes, getsizeof=SearchResult.nbytes
         )
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
 

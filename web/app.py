@@ -136,7 +136,9 @@ def trusted_hosts(allowed: tuple[str, ...]) -> list[Middleware]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
     cache = settings.cache_mb << 20
-    search = Search(settings.index, cache_bytes=cache * 2 // 3)
+    search = Search(
+        settings.index, cache_bytes=cache * 2 // 3, term_cache_bytes=settings.term_cache_mb << 20
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
