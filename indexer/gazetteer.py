@@ -66,6 +66,8 @@ class _FoldTable(dict[int, str]):
     ``str.translate`` (fold_chars on whole texts costs more than the search itself)."""
 
     def __missing__(self, code: int) -> str:
+        if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (undecodable input): no text
+            return "\ufffd"
         folded = fold_chars(chr(code).replace("’", "'"))
         self[code] = folded
         return folded

@@ -112,7 +112,10 @@ FORMS: dict[str, tuple[str, ...]] = {
     "PH": ("Filipino", "Philippine"),
     "PK": ("Pakistani",),
     "PL": ("Polish",),
-    "PS": ("Palestine", "Palestinian", "Gaza", "Gaza Strip", "West Bank", "约旦河西岸", "加沙"),
+    "PS": (
+        "Palestine", "Palestinian", "Gaza", "Gaza Strip", "West Bank",
+        "约旦河西岸", "加沙", "加萨", "加沙走廊", "加萨走廊",
+    ),
     "PT": ("Portuguese",),
     "PY": ("Paraguayan",),
     "QA": ("Qatari",),
@@ -120,7 +123,7 @@ FORMS: dict[str, tuple[str, ...]] = {
     "RS": ("Serbian",),
     "RU": ("Russian",),
     "RW": ("Rwandan",),
-    "SA": ("Saudi",),
+    "SA": ("Saudi", "Saudi Arabian"),
     "SD": ("Sudanese",),
     "SE": ("Swedish", "Swede"),
     "SG": ("Singaporean",),
@@ -143,7 +146,7 @@ FORMS: dict[str, tuple[str, ...]] = {
     "UG": ("Ugandan",),
     "US": (
         "US", "U.S.", "USA", "U.S.A.", "America", "American", "Georgia (U.S. state)",
-        "美方", "佐治亚州", "乔治亚州",
+        "New England", "美方", "佐治亚州", "乔治亚州", "哥伦比亚特区", "新英格兰",
     ),
     "UY": ("Uruguayan",),
     "UZ": ("Uzbek",),
@@ -166,9 +169,11 @@ BOTH: dict[str, tuple[str, ...]] = {
     "两岸": ("CN", "TW"),
 }
 # Names of one of several places: the one the rest of the event names, else the first
-# (a leading "" means: no default). "德州" is Texas more often than Dezhou.
+# (a leading "" means: no default). "德州" is Texas more often than Dezhou; "萨马拉" is
+# Samara, or Samarra in Iraq.
 EITHER: dict[str, tuple[str, ...]] = {
     "德州": ("US", "CN"),
+    "萨马拉": ("RU", "IQ"),
     "Georgia": ("GE", "US"),
     "Korea": ("", "KR", "KP"),
     "Korean": ("", "KR", "KP"),
@@ -186,8 +191,10 @@ NOT_PLACES = (
     "Native American", "Native Americans", "Indian Ocean", "Pan American",
     "South China Sea", "East China Sea", "New Guinea", "Chinese New Year",
     "中美洲", "南美洲", "北美洲", "拉丁美洲", "印度洋", "朝鲜族", "中非合作",
-    "理查德",
+    "理查德", "哥伦比亚大学",
 )
+# A Han name right after these is a storm's ("台风狮子山" is not Sierra Leone).
+STORM_WORDS = ("台风", "飓风", "风暴", "气旋", "热带风暴", "强烈热带风暴", "超强台风")
 # City names more often words or people's names than the city, as seen in the real
 # archives ("Most", "Engels", "Hitachi", "克林顿"; Han ones are mostly caught by
 # segmentation, these are not).

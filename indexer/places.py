@@ -19,6 +19,7 @@ threads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -27,13 +28,21 @@ import pycountry
 import rjieba
 from babel import Locale
 
+from indexer.analysis import HAN_CHARS
 from indexer.gazetteer import KOSOVO, Name, key, names
-from indexer.place_names import LEAD_WORDS
+from indexer.place_names import LEAD_WORDS, STORM_WORDS
 
 # A Han place name may end inside a segmented word when the word goes on with one of
 # these ("伊德利卜省": jieba cuts "伊 德利 卜省").
 HAN_SUFFIXES = frozenset("省市州县区镇村岛湾港城")
-NAME_DOTS = frozenset("·‧・•")  # between the parts of a foreign name in Chinese
+NAME_DOTS = "·‧・•"  # between the parts of a foreign name in Chinese
+_DOT_BEFORE = re.compile(f"[{NAME_DOTS}][{HAN_CHARS}]{{0,2}}$")
+# The words right beside a Latin name, a single space away (looked for this far back:
+# searching a whole long text for each name would cost its length squared).
+WORD_REACH = 40
+_WORD_BEFORE = re.compile(r"([^\W\d_]+) $")
+_WORD_AFTER = re.compile(r" ([^\W\d_]+)")
+_DOT_AFTER = re.compile(f"[{HAN_CHARS}]{{0,2}}[{NAME_DOTS}]")
 # The languages a place's name can be shown in, as CLDR locales.
 LANGUAGES = ("en", "zh_Hans", "zh_Hant")
 # CLDR's short names ("alt=short"), which babel does not ship, where the standard name
@@ -87,8 +96,12 @@ def _cuts(folded: str) -> set[int]:
 
 
 def _in_personal_name(folded: str, start: int, end: int) -> bool:
-    """Whether a name-dot touches *start*:*end* ("多米尼克·德维尔潘", "希拉里·克林顿")."""
-    return folded[start - 1 : start] in NAME_DOTS or folded[end : end + 1] in NAME_DOTS
+    """Whether *start*:*end* is in a foreign person's name, a name-dot at most two Han
+    characters away ("多米尼克·德维尔潘", "伊拉克利·奥克鲁阿什维利"), or a storm's."""
+    before, after = folded[max(0, start - 3) : start], folded[end : end + 3]
+    if _DOT_BEFORE.search(before) or _DOT_AFTER.match(after):
+        return True
+    return folded[:start].endswith(STORM_WORDS)
 
 
 def _cut_at(cuts: set[int], folded: str, start: int, end: int) -> bool:
@@ -105,17 +118,16 @@ def _stands(name: Name, text: str, start: int, end: int) -> bool:
         return written == name.cased
     if name.cased[0].isupper() and not written[0].isupper():
         return False
-    before = text[:start]
-    if (name.city or name.personal) and before.endswith(" ") and _capitalised(before.split()[-1:]):
-        return False
-    after = text[end:]
-    return not (name.personal and after.startswith(" ") and _capitalised(after.split()[:1]))
+    if name.city or name.personal:
+        before = _WORD_BEFORE.search(text, max(0, start - WORD_REACH), start)
+        if before and _capitalised(before.group(1)):
+            return False
+    after = _WORD_AFTER.match(text, end) if name.personal else None
+    return not (after and _capitalised(after.group(1)))
 
 
-def _capitalised(word: list[str]) -> bool:
-    """Whether *word* (the one beside a name, or none) is capitalised and not one of
-    :data:`LEAD_WORDS`."""
-    return bool(word) and word[0].isalpha() and word[0][0].isupper() and word[0] not in LEAD_WORDS
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and word not in LEAD_WORDS
 
 
 def places_of(contexts: Sequence[str], story: str | None, title: str) -> tuple[str, ...]:
@@ -159,7 +171,9 @@ def _codes() -> frozenset[str]:
 def place_name(code: str, language: str) -> str:
     """The name of place *code* for a reader of *language* (``en``, ``zh_Hans``,
     ``zh_Hant``; others read English): CLDR's, the names readers see in their software.
-    An unknown code is returned as it is."""
+    A code that is not a place (:func:`is_place`) is returned as it is."""
+    if not is_place(code):
+        return code
     locale = language if language in LANGUAGES else "en"
     short = SHORT_NAMES.get(code, {}).get(locale)
     return short or Locale.parse(locale).territories.get(code, code)
