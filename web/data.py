@@ -129,7 +129,7 @@ def suggest_data(
                 "count": s.count,
                 "query": s.query,
             }
-            for s in search.suggest(prefix[:100], limit)
+            for s in search.suggest(prefix, limit)
         ],
     }
 
