@@ -207,15 +207,15 @@ def param_schema(param: Param) -> dict[str, Any]:
 
 
 def echo_schema(param: Param) -> dict[str, Any]:
-    """The JSON Schema of *param* as a result's ``filters`` echo it (search.params.echo)."""
+    """The JSON Schema of *param* as a result's ``filters`` echo it (``Param.echo``)."""
     value = value_schema(param)
     if param.repeated:
         return {"type": "array", "items": value}
     return {"anyOf": [value, {"type": "null"}]}
 
 
-def filters_schema(filters: Iterable[Param] = FILTERS) -> dict[str, Any]:
-    properties = {p.name: echo_schema(p) for p in filters}
+def filters_schema() -> dict[str, Any]:
+    properties = {p.name: echo_schema(p) for p in FILTERS}
     return {
         "description": Filters.__doc__,
         "type": "object",

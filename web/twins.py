@@ -53,13 +53,14 @@ class Page:
     as_json: Callable[[Data], Data] = _same  # the data as the twin answers with it
     moved: Callable[[Request], str | None] = _stays  # an old address: the current path
 
-    def takes_query(self) -> bool:
-        """Whether the twin takes query parameters, so carries the page's."""
-        return any(accepted(path) for path in self.json)
+    def takes(self) -> frozenset[str]:
+        """The query parameters the twin takes (of the page's, it carries these)."""
+        return frozenset().union(*(accepted(path) for path in self.json))
 
     def twin_url(self, request: Request, made: Data) -> str:
-        query = twin_query(request) if self.takes_query() else ""
-        return accepted_url(f"{PREFIX}{self.twin(made)}{query}", accepted(self.json[0]))
+        takes = self.takes()
+        query = twin_query(request) if takes else ""
+        return accepted_url(f"{PREFIX}{self.twin(made)}{query}", takes)
 
     def show(self, request: Request) -> Response:
         if (moved := self.moved(request)) is not None:
