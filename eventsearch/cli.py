@@ -151,9 +151,7 @@ def _param_type(param: Param) -> Callable[[str], str]:
 def _param_help(param: Param) -> str:
     notes = [f"{param.low} to {param.high}"] if param.kind is int else []
     notes += ["repeat for several"] if param.repeated else []
-    if param.default not in (None, "", ()):
-        default = param.default if param.kind is not bool else ("1" if param.default else "0")
-        notes.append(f"default {default}")
+    notes += [f"default {param.shown_default}"] if param.shown_default is not None else []
     return f"{param.help} ({'; '.join(notes)})" if notes else param.help
 
 

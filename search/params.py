@@ -67,6 +67,13 @@ class Param:
     def attr(self) -> str:
         return self.field or self.name
 
+    @property
+    def shown_default(self) -> Any:
+        """The default as a URL would give it ("1" for on), or None when it is nothing."""
+        if self.default in (None, "", ()):
+            return None
+        return ("1" if self.default else "0") if self.kind is bool else self.default
+
     def parse(self, value: str) -> Any:
         """One value, checked: a BadRequest names the parameter and the value."""
         if self.kind is bool:

@@ -200,9 +200,8 @@ def param_schema(param: Param) -> dict[str, Any]:
     if param.repeated:
         return {"type": "array", "items": value_schema(param), "maxItems": MAX_FILTER_VALUES}
     schema = value_schema(param)
-    if param.default not in (None, ""):
-        default = param.default
-        schema["default"] = ("1" if default else "0") if param.kind is bool else default
+    if param.shown_default is not None:
+        schema["default"] = param.shown_default
     return schema
 
 
