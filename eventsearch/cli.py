@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ from eventsearch.settings import BOOLEAN, BY_NAME, SettingError, Settings, shown
 from indexer import store
 from indexer.errors import IndexerError
 from search.errors import SearchError
-from search.params import SORTS, parse_request
+from search.params import QUERY, SEARCH_PARAMS, Param, parse_request
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that need them, so
     # that `serve`'s supervising process stays small (its workers import them anyway)
@@ -26,6 +27,10 @@ EXIT_USAGE = 2
 KEEP_ALIVE_SECONDS = 5  # idle keep-alive connections are closed after this
 MAX_CONNECTIONS = 1000  # per worker; past this uvicorn answers 503 rather than queueing
 SHUTDOWN_SECONDS = 5  # on stop, workers finish the requests they hold for up to this
+# The search parameters (search.params) are the search command's flags, the query its
+# argument; a flag is --name, and also these names the command had first.
+FLAG_ALIASES = {"per_page": ("--limit",)}
+FLAG_PARAMS = tuple(p for p in SEARCH_PARAMS if p.name != QUERY.name)
 
 
 def _progress_bar(enabled: bool) -> Callable[[int], Progress] | None:
@@ -118,14 +123,10 @@ def _print_results(result: SearchResult) -> None:
 def cmd_search(args: argparse.Namespace) -> int:
     from search.service import Search
 
-    params = [
-        ("q", args.query),
-        ("per_page", str(args.limit)),
-        ("page", str(args.page)),
-        ("sort", args.sort),
-    ]
-    params += [("context", c) for c in args.context] + [("domain", d) for d in args.domain]
-    params += [("year", y) for y in args.year] + [("lang", x) for x in args.lang]
+    params = [(QUERY.name, args.query)]
+    for param in FLAG_PARAMS:
+        given = getattr(args, param.name)
+        params += [(param.name, v) for v in (given if param.repeated else [given]) if v is not None]
     with Search(settings_of(args).index) as service:
         result = service.search(parse_request(params))
     if args.json:
@@ -133,6 +134,42 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         _print_results(result)
     return 0
+
+
+def _param_type(param: Param) -> Callable[[str], str]:
+    """Checks a flag's text as the search will, so the error names the flag."""
+
+    def check(text: str) -> str:
+        try:
+            param.parse(text)
+        except SearchError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text  # parsed again, with the other flags, by parse_request
+
+    return check
+
+
+def _param_help(param: Param) -> str:
+    notes = [f"{param.low} to {param.high}"] if param.kind is int else []
+    notes += ["repeat for several"] if param.repeated else []
+    notes += [f"default {param.shown_default}"] if param.shown_default is not None else []
+    return f"{param.help} ({'; '.join(notes)})" if notes else param.help
+
+
+def add_search_flags(parser: argparse.ArgumentParser) -> None:
+    """A flag per search parameter but the query: help and checks from its declaration."""
+    for param in FLAG_PARAMS:
+        flags = ("--" + param.name.replace("_", "-"), *FLAG_ALIASES.get(param.name, ()))
+        parser.add_argument(
+            *flags,
+            dest=param.name,
+            action="append" if param.repeated else "store",
+            default=[] if param.repeated else None,
+            type=_param_type(param),
+            metavar="YYYY-MM-DD" if param.kind is dt.date else None,
+            choices=param.choices or (("0", "1") if param.kind is bool else None),
+            help=_param_help(param).replace("%", "%%"),  # argparse formats it
+        )
 
 
 def _log_config(level: str) -> dict[str, Any]:
@@ -291,11 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", help='query, e.g. \'"air strike" context:"Syrian Civil War"\'')
     add_setting_flags(search, "index")
     search.add_argument("--json", action="store_true", help="print the result as JSON")
-    search.add_argument("--limit", type=int, default=10, help="results per page (max 100)")
-    search.add_argument("--page", type=int, default=1)
-    search.add_argument("--sort", default="relevance", choices=SORTS)
-    for name in ("context", "domain", "year", "lang"):
-        search.add_argument(f"--{name}", action="append", default=[], help=f"filter by {name}")
+    add_search_flags(search)
     search.set_defaults(func=cmd_search)
 
     serve = sub.add_parser("serve", help="serve the web site, OpenSearch and the JSON API")

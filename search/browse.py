@@ -17,6 +17,7 @@ from indexer.event import Event
 from indexer.schema import context_key, from_stored
 from search.engine import Docs, Snapshot
 from search.errors import BadRequest, NotFound
+from search.params import YEARS
 from search.suggest import fold as suggest_fold
 
 TIMELINE_PAGE = 100
@@ -264,7 +265,7 @@ def stories(snapshot: Snapshot, name: str = "", page: int = 1) -> Stories:
     )
 
 
-CALENDAR_YEARS = (1900, 2100)  # as the search's year filter, so each page can link to it
+CALENDAR_YEARS = YEARS  # as the search's year filter, so each page can link to it
 # A calendar period: "" (every year), "2017" (its months) or "2017-02" (its days).
 _PERIOD = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2}))?)?$")
 _UNITS = {0: ("year", "datetime64[Y]"), 4: ("month", "datetime64[M]"), 7: ("day", "datetime64[D]")}

@@ -35,7 +35,7 @@ from indexer.analysis import analyze as analyze_text
 from indexer.domains import registrable_domain
 from indexer.schema import GRAM_FIELDS, TEXT_FIELDS, TEXT_OF_GRAMS, context_key
 from search.errors import BadRequest, QueryTooComplex
-from search.params import MAX_QUERY_CHARS
+from search.params import check_query
 
 MAX_CLAUSES = 40
 # Parts of words one query searches (a pasted Chinese sentence is one typed word of many
@@ -338,9 +338,7 @@ def clean_query_text(text: str) -> str:
 
 def build_query(text: str) -> Interpretation:
     """The user's query -> Whoosh query; an empty query matches every event."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryTooComplex(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS}")
-    cleaned = clean_query_text(text)
+    cleaned = clean_query_text(check_query(text))
     parser = _Parser(cleaned)
     query = parser.parse()
     if query is None:  # nothing searchable: everything when empty, else nothing

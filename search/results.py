@@ -16,7 +16,7 @@ from typing import Any
 from indexer.event import Event
 from search.facets import Facet
 from search.highlight import TEXT_CHARS, clip
-from search.params import SearchRequest
+from search.params import SearchRequest, filters_of
 
 HIT_LIST_ITEMS = 20  # contexts, sources, images, related, aliases of a hit; real ones <= 10
 # Estimated bytes of the Python objects around the strings (see SearchResult.nbytes).
@@ -116,15 +116,7 @@ class SearchResult:
             "per_page": r.per_page,
             "pages": self.pages,
             "sort": r.sort,
-            "filters": {
-                "context": list(r.contexts),
-                "domain": list(r.domains),
-                "year": list(r.years),
-                "month": list(r.months),
-                "lang": list(r.langs),
-                "from": r.date_from.isoformat() if r.date_from else None,
-                "to": r.date_to.isoformat() if r.date_to else None,
-            },
+            "filters": filters_of(r),
             "took_ms": round(self.took_ms, 2),
             "generation": self.generation,
             "hits": [h.to_dict() for h in self.hits],

@@ -63,6 +63,49 @@ def test_search_finds_the_index_named_by_the_environment(
     assert json.loads(capsys.readouterr().out)["total"] > 0
 
 
+def test_search_flags_are_the_search_parameters(
+    example_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flags = ["--year", "2014", "--month", "2014-07", "--lang", "en", "--from", "2014-07-01"]
+    flags += ["--to", "2014-07-31", "--sort", "oldest", "--limit", "3", "--facets", "0"]
+    assert run_main("search", "", "--index", str(example_index), "--json", *flags) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["filters"] == {
+        "context": [],
+        "domain": [],
+        "year": [2014],
+        "month": ["2014-07"],
+        "lang": ["en"],
+        "from": "2014-07-01",
+        "to": "2014-07-31",
+    }
+    assert (result["sort"], result["per_page"], result["facets"]) == ("oldest", 3, [])
+    assert result["total"] > 0 and all(h["date"].startswith("2014-07") for h in result["hits"])
+
+
+def test_every_search_parameter_but_the_query_is_a_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from search.params import SEARCH_PARAMS
+
+    with pytest.raises(SystemExit):
+        run_main("search", "--help")
+    help_text = capsys.readouterr().out
+    for param in SEARCH_PARAMS[1:]:
+        assert f"--{param.name.replace('_', '-')} " in help_text, param.name
+    assert "--q " not in help_text and "(1 to 100; default 10)" in help_text
+
+
+def test_a_bad_search_flag_names_the_flag_and_the_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run_main("search", "x", "--year", "20x7")
+    assert exited.value.code == 2
+    message = "argument --year: year must be a whole number, not '20x7'"
+    assert capsys.readouterr().err.endswith(f"eventsearch search: error: {message}\n")
+
+
 def test_index_writes_to_the_index_and_reads_the_archive_named_by_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,3 +222,12 @@ def test_search_into_a_closed_pipe_ends_quietly(example_index: Path) -> None:
             check=False,
         )
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_readme_shows_every_search_flag() -> None:
+    from eventsearch.cli import FLAG_PARAMS
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    usage = readme[readme.index('eventsearch search "QUERY"') :].split("```")[0]
+    names = {"per_page": "limit"}
+    assert all(f"--{names.get(p.name, p.name)} " in usage for p in FLAG_PARAMS), usage

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventsearch.settings import Settings
 from search.errors import IndexUnavailable, SearchError
 from search.service import Search
-from web import api, feeds, i18n, opensearch, pages, reader
+from web import api, feeds, i18n, opensearch, reader, twins
 from web.errors import message_for, problem_response, status_for
 from web.middleware import RateLimit, RequestLog, SecurityHeaders
 from web.response_cache import ResponseCache
@@ -119,12 +119,6 @@ async def favicon(request: Request) -> Response:
     return FileResponse(STATIC / "icon.png", media_type="image/png")
 
 
-def api_twins(routes: list[Route]) -> list[Route]:
-    """The JSON twins that pages define, checked against the API description like the
-    API's own routes (unknown parameters are refused)."""
-    return [api.api_route(route.path, route.endpoint) for route in routes]
-
-
 def trusted_hosts(allowed: tuple[str, ...]) -> list[Middleware]:
     """400 for a Host header the operator did not list, so no request can make the site
     write absolute URLs (OpenSearch, feeds) on someone else's host into shared caches."""
@@ -165,9 +159,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/favicon.ico", favicon),
             *feeds.routes,
             *opensearch.routes,
-            Mount(api.PREFIX, routes=[*api.routes, *api_twins(pages.api_routes)]),
+            Mount(api.PREFIX, routes=[*api.routes, *twins.json_routes]),
             Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
-            *pages.routes,
+            *twins.html_routes,
         ],
         middleware=[
             Middleware(RequestLog),

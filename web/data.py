@@ -91,13 +91,6 @@ def event_data(search: Search, event_id: str) -> dict[str, Any]:
     }
 
 
-def event_json(search: Search, event_id: str) -> dict[str, Any]:
-    """The event page's data as its JSON twin shows it: the event's own fields at the top
-    (as before), with the page's story and ranked related events beside them."""
-    page = event_data(search, event_id)
-    return {**page["event"], "story": page["story"], "related_events": page["related"]}
-
-
 def related_data(search: Search, event_id: str) -> dict[str, Any]:
     event = search.event(event_id)
     return {"id": event.id, "related": [r.to_dict() for r in search.related(event.id)]}
@@ -129,7 +122,7 @@ def suggest_data(
                 "count": s.count,
                 "query": s.query,
             }
-            for s in search.suggest(prefix[:100], limit)
+            for s in search.suggest(prefix, limit)
         ],
     }
 

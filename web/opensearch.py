@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from eventsearch.settings import SHORT_NAME_CHARS, Settings
 from search.errors import IndexUnavailable
+from search.params import SUGGEST_PREFIX
 from web import data, i18n, reader
 from web.i18n import Choice
 from web.state import state
@@ -127,7 +128,7 @@ def opensearch_xml(request: Request) -> Response:
 
 def suggestions(request: Request) -> Response:
     """``[query, [completions], [descriptions], [urls]]`` (OpenSearch suggestions 1.1)."""
-    prefix = request.query_params.get("q", "")[:100]
+    prefix = SUGGEST_PREFIX.parse(request.query_params.get("q", ""))
     found = state(request).search.suggest(prefix) if prefix.strip() else []
     base, choice = base_url(request), reader.interface(request)
     words, spell = i18n.words(choice.ui), reader.speller(request, choice.ui)

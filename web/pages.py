@@ -1,7 +1,6 @@
-"""HTML pages for readers. Each renders a dict from ``web.data`` (or, for the browse
-pages, from a ``*_data`` function here) — the same dict its JSON twin (``/api/v1/…``,
-advertised with ``<link rel="alternate">``) returns; the twins of the browse pages are
-:data:`api_routes`."""
+"""HTML pages for readers: the data each page and its JSON twin are built from, and
+what a page's template is given besides (labels in the reader's language, charts,
+links). ``web.twins`` pairs them into routes, one row per page."""
 
 from __future__ import annotations
 
@@ -13,80 +12,45 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from indexer.analysis import analyze as analyze_text
 from search import browse
-from search.facet_values import LONG_FACETS, facet_values
-from search.params import MAX_RESULTS, SORTS, given, parse_request
+from search.errors import BadRequest
+from search.facet_values import FACET_PAGE, LONG_FACETS, facet_values
+from search.params import (
+    FACET_TEXT,
+    FILTERS,
+    MAX_RESULTS,
+    PAGE,
+    SEARCH_PARAMS,
+    SORTS,
+    STORY_NAME,
+    given,
+    parse_request,
+)
 from web import data, i18n, reader
-from web.api import _month_day, _page, _respond
-from web.caching import conditional
 from web.chart import month_chart, year_chart
 from web.feeds import ATOM_TYPE, RSS_TYPE, feed_title
 from web.i18n import UI_PARAM, Choice
 from web.links import SearchLinks
-from web.opensearch import base_url
 from web.state import state
 
-FILTERS = ("context", "domain", "year", "month", "lang", "from", "to")
+FILTER_NAMES = tuple(p.name for p in FILTERS)
+# The search's own parameters that its filter form keeps (it sets the filters itself,
+# and a new choice of filters starts again at page 1).
+FORM_KEEPS = frozenset(p.name for p in SEARCH_PARAMS if not (p.filter or p.name == PAGE.name))
 # Of a facet page, not of its search; ``ui`` is kept (links keep the reader's language).
-NOT_SEARCH_PARAMS = ("page", "facet_q", "format")
-
-
-def render(
-    request: Request,
-    template: str,
-    context: dict[str, Any] | Callable[[Choice], dict[str, Any]],
-    api_url: str,
-    status: int = 200,
-) -> Response:
-    """*template* in the reader's interface, tagged for this generation and language;
-    *context* may be made for the interface (labels in its language and script)."""
-    from web.api import alternate
-
-    app, choice = state(request), reader.interface(request)
-    twin, link = alternate(api_url)
-
-    def make() -> Response:
-        made = context(choice) if callable(context) else context
-        extra = {"alternate_json": twin, "canonical": _canonical(request, app.settings.public_url)}
-        return reader.page(request, template, {**extra, **made}, status, choice=choice)
-
-    generation = f"{app.search.snapshot().name}.{choice.ui.tag}"
-    response = conditional(request, generation, app.settings.cache_seconds, make, {"Link": link})
-    if response.status_code == 304:  # make() was not called: its Vary is owed here
-        reader.negotiated(response, choice)
-    return response
-
-
-def _canonical(request: Request, public_url: str) -> str | None:
-    """The page's address on the operator's public URL (never one made from Host)."""
-    if not public_url:
-        return None
-    query = request.url.query
-    return public_url + request.url.path + (f"?{query}" if query else "")
-
-
-def _twin_query(request: Request) -> str:
-    """The page's query for its JSON twin: as given, less the interface's (the API has
-    none: its answers are data, labelled in English)."""
-    parts = request.url.query.split("&") if request.url.query else []
-    kept = "&".join(part for part in parts if part.partition("=")[0] != UI_PARAM)
-    return f"?{kept}" if kept else ""
-
-
-def _api(path: str, request: Request) -> str:
-    return f"/api/v1{path}{_twin_query(request)}"
-
-
-def home(request: Request) -> Response:
-    context = data.home_data(state(request).search)
-    return render(request, "home.html", {"data": context}, "/api/v1/overview")
-
+NOT_SEARCH_PARAMS = (PAGE.name, FACET_TEXT.name, "format")
 
 Labeller = Callable[[str, str], str]
+
+
+def _params(request: Request) -> list[tuple[str, str]]:
+    return request.query_params.multi_items()
+
+
+def _page(request: Request) -> int:
+    return int(PAGE.get(_params(request)))
 
 
 def labeller(request: Request, choice: Choice) -> Labeller:
@@ -112,7 +76,12 @@ def search_params(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def active_filters(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each filter the reader chose, once, in the order chosen: the removable chips."""
-    return list(dict.fromkeys((k, v) for k, v in search_params(params) if k in FILTERS))
+    return list(dict.fromkeys((k, v) for k, v in search_params(params) if k in FILTER_NAMES))
+
+
+def form_fields(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The hidden fields of the filter form: the search's parameters it keeps."""
+    return [(k, v) for k, v in given(params) if k in FORM_KEEPS]
 
 
 def feeds(params: Iterable[tuple[str, str]], title: str) -> list[dict[str, str]]:
@@ -152,107 +121,131 @@ def results_chart(result: dict[str, Any], links: SearchLinks, words: i18n.Words)
     return Markup(svg)
 
 
-def search_page(request: Request) -> Response:
-    app, params = state(request), request.query_params.multi_items()
-    result = data.search_data(app.search, params)
-    links = SearchLinks(params)
-
-    def context(choice: Choice) -> dict[str, Any]:
-        words, label = i18n.words(choice.ui), labeller(request, choice)
-        title = feed_title(app.settings.site_name, result["query"], words)
-        return {
-            "data": {**result, "facets": [labelled(f, label) for f in result["facets"]]},
-            "links": links,
-            "chart": results_chart(result, links, words),
-            "sorts": SORTS,
-            "chips": chips(active_filters(params), label),
-            "feeds": feeds(params, title),
-            "search_params": search_params(params),
-            "common_words_only": only_common_words(result["query"]),
-            "max_results": MAX_RESULTS,
-            "long_facets": LONG_FACETS,
-        }
-
-    return render(request, "search.html", context, _api("/search", request))
+# -- the data of each page (and of its twin): (request, base of its links) -> data ----------
+# *base* is "" on a page, the API's absolute URL in a twin: a facet value's toggle_url
+# is a search at {base}/search.
 
 
-def facet_data(request: Request, path: str = "/search") -> dict[str, Any]:
+def home_data(request: Request, base: str) -> dict[str, Any]:
+    return data.home_data(state(request).search)
+
+
+def search_data(request: Request, base: str) -> dict[str, Any]:
+    return data.search_data(state(request).search, _params(request), f"{base}/search")
+
+
+def facet_data(request: Request, base: str) -> dict[str, Any]:
     """Every value of one long facet of the search in the query string (``facet_q``:
     text its names must contain; ``page``: of the list, not of the search), each with the
-    ``toggle_url`` of a search at *path*, as in ``data.search_data``."""
-    search, params = state(request).search, search_params(request.query_params.multi_items())
+    ``toggle_url`` of a search, as in ``data.search_data``."""
+    search, params = state(request).search, search_params(_params(request))
     result = search.search(parse_request(params))
-    contains = request.query_params.get("facet_q", "")[:100]
+    contains = FACET_TEXT.get(_params(request))
     name = request.path_params["name"]
     answer = facet_values(search.snapshot(), result, name, contains, _page(request)).to_dict()
-    links = SearchLinks(params, path)
+    links = SearchLinks(params, f"{base}/search")
     values = [{**v, "toggle_url": links.toggle(name, v["value"])} for v in answer["values"]]
     return {**answer, "values": values, "query": result.request.q}
 
 
-def facet_page(request: Request) -> Response:
-    answer = facet_data(request)
-    params = search_params(request.query_params.multi_items())
-
-    def context(choice: Choice) -> dict[str, Any]:
-        label = labeller(request, choice)
-        filters = [(k, v) for k, v in active_filters(params) if k != answer["name"]]
-        return {
-            "data": labelled(answer, label),
-            "links": SearchLinks(params),
-            "search_params": params,
-            "chips": chips(filters, label),
-        }
-
-    return render(request, "facet.html", context, _api(f"/facets/{answer['name']}", request))
+def event_data(request: Request, base: str) -> dict[str, Any]:
+    return data.event_data(state(request).search, request.path_params["id"])
 
 
-def event_page(request: Request) -> Response:
-    app, event_id = state(request), request.path_params["id"]
-    current = app.search.event(event_id)
-    if current.id != event_id:  # an old slug of this event
-        return RedirectResponse("/events/" + quote(current.id, safe="/"), status_code=301)
-    context = data.event_data(app.search, current.id)
-    return render(
-        request,
-        "event.html",
-        {"data": context, "remote_images": app.settings.remote_images},
-        "/api/v1/events/" + quote(current.id, safe="/"),
-    )
+def event_moved(request: Request) -> str | None:
+    """The current path of an event asked for by an old id (a slug it had), else None."""
+    event_id = request.path_params["id"]
+    current = state(request).search.event(event_id)
+    return None if current.id == event_id else "/events/" + quote(current.id, safe="/")
 
 
-def story_page(request: Request) -> Response:
-    app, name = state(request), request.path_params["name"]
-    context = data.story_data(app.search, name, _page(request))
-    story = context["context"]  # as the index spells it
-
-    def page_context(choice: Choice) -> dict[str, Any]:
-        spelled = reader.speller(request, choice.ui)(story)
-        title = f"{app.settings.site_name}: {spelled}"
-        story_feeds = feeds([("context", story), *_interface_param(choice)], title)
-        return {"data": context, "feeds": story_feeds}
-
-    return render(
-        request,
-        "story.html",
-        page_context,
-        "/api/v1/contexts/" + quote(name, safe="") + _twin_query(request),
-    )
+def event_json(page: dict[str, Any]) -> dict[str, Any]:
+    """The event page's data as its JSON twin shows it: the event's own fields at the top,
+    with the page's story and ranked related events beside them."""
+    return {**page["event"], "story": page["story"], "related_events": page["related"]}
 
 
-def stories_data(request: Request) -> dict[str, Any]:
-    name = request.query_params.get("name", "")[:100]
+def story_data(request: Request, base: str) -> dict[str, Any]:
+    return data.story_data(state(request).search, request.path_params["name"], _page(request))
+
+
+def stories_data(request: Request, base: str) -> dict[str, Any]:
+    name = STORY_NAME.get(_params(request))
     return browse.stories(state(request).search.snapshot(), name, _page(request)).to_dict()
 
 
-def stories_page(request: Request) -> Response:
-    return render(
-        request, "stories.html", {"data": stories_data(request)}, _api("/stories", request)
-    )
-
-
-def calendar_data(period: str, request: Request) -> dict[str, Any]:
+def calendar_data(request: Request, base: str) -> dict[str, Any]:
+    """The calendar of ``/days``, ``/days/2017``, ``/calendar/2017-02``…"""
+    period = request.path_params.get("period", request.path_params.get("date", ""))
     return browse.calendar(state(request).search.snapshot(), period).to_dict()
+
+
+def day_data(request: Request, base: str) -> dict[str, Any]:
+    return data.day_data(state(request).search, request.path_params["date"])
+
+
+def month_day(text: str) -> tuple[int, int]:
+    """``"07-17"`` -> (7, 17); a day that no month has is refused by the search."""
+    month, sep, day_of_month = text.partition("-")
+    if not (sep and month.isdigit() and day_of_month.isdigit()):
+        raise BadRequest(f"expected MM-DD, not {text[:20]!r}")
+    return int(month), int(day_of_month)
+
+
+def on_this_day_data(request: Request, base: str) -> dict[str, Any]:
+    text = request.path_params.get("month_day") or f"{dt.date.today():%m-%d}"
+    month, day_of_month = month_day(text)
+    return data.on_this_day_data(state(request).search, month, day_of_month)
+
+
+# -- what each page's template gets besides its data: (request, data, choice) -> context ----
+
+
+def plain_view(request: Request, made: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    return {"data": made}
+
+
+def search_view(request: Request, result: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    params, settings = _params(request), state(request).settings
+    links, words, label = SearchLinks(params), i18n.words(choice.ui), labeller(request, choice)
+    return {
+        "data": {**result, "facets": [labelled(f, label) for f in result["facets"]]},
+        "links": links,
+        "clear_all": links.without(*FILTER_NAMES, PAGE.name),
+        "form_fields": form_fields(params),
+        "chart": results_chart(result, links, words),
+        "sorts": SORTS,
+        "chips": chips(active_filters(params), label),
+        "feeds": feeds(params, feed_title(settings.site_name, result["query"], words)),
+        "search_params": search_params(params),
+        "common_words_only": only_common_words(result["query"]),
+        "max_results": MAX_RESULTS,
+        "long_facets": LONG_FACETS,
+    }
+
+
+def facet_view(request: Request, answer: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    params, label = search_params(_params(request)), labeller(request, choice)
+    filters = [(k, v) for k, v in active_filters(params) if k != answer["name"]]
+    return {
+        "data": labelled(answer, label),
+        "links": SearchLinks(params),
+        "search_params": params,
+        "chips": chips(filters, label),
+        "page_size": FACET_PAGE,
+    }
+
+
+def event_view(request: Request, made: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    return {"data": made, "remote_images": state(request).settings.remote_images}
+
+
+def story_view(request: Request, timeline: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    story = timeline["context"]  # as the index spells it
+    spelled = reader.speller(request, choice.ui)(story)
+    title = f"{state(request).settings.site_name}: {spelled}"
+    story_feeds = feeds([("context", story), *_interface_param(choice)], title)
+    return {"data": timeline, "feeds": story_feeds, "page_size": browse.TIMELINE_PAGE}
 
 
 def _interface_param(choice: Choice) -> list[tuple[str, str]]:
@@ -285,81 +278,14 @@ def calendar_chart(period: str, counts: dict[str, int], choice: Choice) -> Marku
     return Markup("")
 
 
-def calendar_page(request: Request) -> Response:
-    period = request.path_params.get("date", "")
-    answer = calendar_data(period, request)
-    weeks = month_weeks(period, answer["counts"]) if len(period) == 7 else []
+def calendar_view(request: Request, answer: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    period = answer["period"]
     narrowed = [("year", period[:4])] if period else []
     narrowed += [("month", period)] if len(period) == 7 else []
-    search = [*narrowed, ("sort", "oldest")]
-
-    def context(choice: Choice) -> dict[str, Any]:
-        return {
-            "data": answer,
-            "chart": calendar_chart(period, answer["counts"], choice),
-            "weeks": weeks,
-            "search_url": "/search?" + urlencode([*search, *_interface_param(choice)]),
-        }
-
-    return render(
-        request,
-        "calendar.html",
-        context,
-        "/api/v1/calendar" + (f"/{period}" if period else ""),
-    )
-
-
-def day_page(request: Request) -> Response:
-    date = request.path_params["date"]
-    if browse.is_period(date):  # /days/2017 and /days/2017-02 are calendar pages
-        return calendar_page(request)
-    context = data.day_data(state(request).search, date)
-    return render(request, "day.html", {"data": context}, f"/api/v1/days/{context['date']}")
-
-
-def on_this_day_page(request: Request) -> Response:
-    text = request.path_params.get("month_day") or f"{dt.date.today():%m-%d}"
-    month, day_of_month = _month_day(text)
-    context = data.on_this_day_data(state(request).search, month, day_of_month)
-    return render(
-        request,
-        "on_this_day.html",
-        {"data": context},
-        f"/api/v1/on-this-day/{month:02d}-{day_of_month:02d}",
-    )
-
-
-routes = [
-    Route("/", home),
-    Route("/search", search_page),
-    Route("/facets/{name}", facet_page),
-    Route("/events/{id:path}", event_page),
-    Route("/stories", stories_page),
-    Route("/stories/{name}", story_page),
-    Route("/days", calendar_page),
-    Route("/days/{date}", day_page),
-    Route("/on-this-day", on_this_day_page),
-    Route("/on-this-day/{month_day}", on_this_day_page),
-]
-
-
-def stories_json(request: Request) -> Response:
-    return _respond(request, lambda: stories_data(request))
-
-
-def calendar_json(request: Request) -> Response:
-    return _respond(request, lambda: calendar_data(request.path_params.get("period", ""), request))
-
-
-def facet_json(request: Request) -> Response:
-    toggles = f"{base_url(request)}/api/v1/search"
-    return _respond(request, lambda: facet_data(request, toggles))
-
-
-# The JSON twins of the pages above, for web.app to mount under /api/v1 with web.api's.
-api_routes = [
-    Route("/stories", stories_json),
-    Route("/calendar", calendar_json),
-    Route("/calendar/{period}", calendar_json),
-    Route("/facets/{name}", facet_json),
-]
+    search = [*narrowed, ("sort", "oldest"), *_interface_param(choice)]
+    return {
+        "data": answer,
+        "chart": calendar_chart(period, answer["counts"], choice),
+        "weeks": month_weeks(period, answer["counts"]) if len(period) == 7 else [],
+        "search_url": "/search?" + urlencode(search),
+    }

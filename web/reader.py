@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from indexer.urls import http_url
 from search.errors import IndexUnavailable
+from search.params import MAX_QUERY_CHARS, MAX_TEXT_CHARS
 from web import data, i18n
 from web.i18n import UI_PARAM, Choice, Ui
 from web.state import state
@@ -83,6 +84,8 @@ def templates_for(choice: Choice) -> Jinja2Templates:
         weekdays=words.weekdays,
         number=words.number,
         events=words.events,
+        query_chars=MAX_QUERY_CHARS,  # the longest query a search takes
+        text_chars=MAX_TEXT_CHARS,  # … and text a story's or facet value's name contains
     )
     return Jinja2Templates(env=env)
 

@@ -1,5 +1,5 @@
 """Browsing without a query: all stories, the calendar, a facet's every value, and the
-JSON twin of each (``web.pages.api_routes``)."""
+JSON twin of each (``web.twins``)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from starlette.applications import Starlette
-from starlette.routing import Mount
 from starlette.testclient import TestClient
 
 from eventsearch.settings import Settings
 from search import browse
-from web import pages
 from web.app import create_app
 
 from .conftest import make_client
@@ -23,19 +20,10 @@ from .conftest import make_client
 VENEZUELA = "Venezuelan crisis"
 
 
-def with_page_twins(app: Starlette) -> Starlette:
-    """*app* with ``pages.api_routes`` under /api/v1, as web.app mounts them (nothing to
-    do once it does)."""
-    api = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/api/v1")
-    if not any(getattr(r, "path", "") == "/stories" for r in api.routes):
-        api.routes.extend(pages.api_routes)
-    return app
-
-
 @pytest.fixture(scope="module")
 def client(example_index: Path) -> Iterator[TestClient]:
     app = create_app(Settings.load({}, index=str(example_index), rate_limit=0))
-    with TestClient(with_page_twins(app)) as test_client:
+    with TestClient(app) as test_client:
         yield test_client
 
 

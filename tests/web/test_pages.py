@@ -305,6 +305,29 @@ def test_a_facet_search_box_asks_the_facet_page_without_js(client: TestClient) -
     assert soup.select_one(f'button[form="{box["form"]}"]')
 
 
+def test_the_filter_form_keeps_the_searchs_own_parameters_not_its_filters(
+    client: TestClient,
+) -> None:
+    soup = page_at(client, "/search?q=syria&sort=newest&per_page=5&page=2&year=2014&lang=")
+    form = soup.select_one("form#facets")
+    assert form is not None
+    hidden = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    assert hidden == [("q", "syria"), ("sort", "newest"), ("per_page", "5")]  # page 1 again
+    boxes = {i["name"] for i in form.select("input[type=checkbox]")}
+    assert boxes and boxes <= {"context", "domain", "year", "month", "lang"}
+
+
+def test_text_boxes_are_as_long_as_the_search_takes(client: TestClient) -> None:
+    from search.params import MAX_QUERY_CHARS, MAX_TEXT_CHARS
+
+    soup = page(client, "/search", q="")
+    assert soup.select_one("header input[name=q]")["maxlength"] == str(MAX_QUERY_CHARS)
+    boxes = soup.select("input[name=facet_q]")
+    assert boxes and {b["maxlength"] for b in boxes} == {str(MAX_TEXT_CHARS)}
+    stories = page(client, "/stories").select_one("input[name=name]")
+    assert stories["maxlength"] == str(MAX_TEXT_CHARS)
+
+
 def test_facet_links_come_back_to_their_facet(client: TestClient) -> None:
     soup = page(client, "/search", q="venezuela")
     for name in ("context", "domain", "year"):

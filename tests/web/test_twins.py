@@ -1,5 +1,8 @@
 """Every HTML page names its JSON twin twice (``<link rel="alternate">`` and a ``Link``
-header), and the twin holds what the page shows: the events it links, its totals."""
+header), and the twin holds what the page shows: the events it links, its totals.
+
+One row of ``web.twins.PAGES`` makes both; the tests below open each row's page and
+compare what it shows (ids, titles, counts) with its twin."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
+
+from web.twins import PAGES
 
 MH17 = "Malaysia Airlines Flight 17"
 
@@ -119,3 +124,91 @@ def test_a_304_names_the_twin_too(client: TestClient) -> None:
         "/search", params={"q": "syria"}, headers={"If-None-Match": first.headers["etag"]}
     )
     assert again.status_code == 304 and again.links == first.links
+
+
+def count_of(text: str) -> int:
+    """The number in "1,234 events" or "(12)"."""
+    return int("".join(c for c in text.split()[0] if c.isdigit()))
+
+
+def cell(tag: Any, selector: str) -> str:
+    found = tag.select_one(selector)
+    assert found is not None, selector
+    return str(found.get_text())
+
+
+def test_stories_twin_holds_the_stories_and_counts_shown(client: TestClient) -> None:
+    soup, twin = open_page(client, "/stories?name=crisis")
+    rows = soup.select("table.story-table tbody tr")
+    shown = [(cell(row, "th a"), count_of(cell(row, "td.num"))) for row in rows]
+    assert shown == [(s["name"], s["count"]) for s in twin["stories"]] != []
+    assert twin["name"] == "crisis"
+
+
+@pytest.mark.parametrize(("path", "unit"), [("/days", "year"), ("/days/2014", "month")])
+def test_calendar_twin_holds_the_counts_shown(client: TestClient, path: str, unit: str) -> None:
+    soup, twin = open_page(client, path)
+    assert twin["unit"] == unit
+    shown = {
+        str(a["href"]).rsplit("/", 1)[-1]: count_of(a.find_next_sibling("span").get_text())
+        for a in soup.select("ul.periods a")
+    }
+    assert shown == twin["counts"] != {}
+
+
+def test_a_month_calendar_twin_holds_the_days_shown(client: TestClient) -> None:
+    soup, twin = open_page(client, "/days/2014-07")
+    assert twin["period"] == "2014-07" and twin["unit"] == "day"
+    linked = {
+        str(a["href"]).rsplit("/", 1)[-1] for a in soup.select('main a[href^="/days/2014-07-"]')
+    }
+    assert linked == set(twin["counts"]) != set()
+
+
+def test_facet_twin_holds_the_values_and_counts_shown(client: TestClient) -> None:
+    soup, twin = open_page(client, "/facets/domain?q=&year=2014")
+    items = soup.select("ol.facet-list li")
+    shown = [(cell(li, "a"), count_of(cell(li, ".count"))) for li in items]
+    assert shown == [(v["value"], v["count"]) for v in twin["values"]] != []
+    for li, value in zip(items, twin["values"], strict=True):
+        page_query = parse_qsl(urlsplit(str(li.select_one("a")["href"])).query)
+        assert page_query == parse_qsl(urlsplit(value["toggle_url"]).query)
+
+
+# One page of each row of the table; a row without one here fails the first test.
+EXAMPLES = {
+    "home": "/",
+    "search": "/search?q=syria&utm_source=feed",
+    "facet": "/facets/context?q=",
+    "event": "/events/{event_id}",
+    "stories": "/stories",
+    "story": "/stories/syrian%20civil%20war",
+    "calendar": "/days/2014",
+    "day": "/days/20140717",
+    "on_this_day": "/on-this-day/7-17",
+}
+TWINS = {  # the twin each names: normalised from the data, the page's own parameters left out
+    "home": "/api/v1/overview",
+    "search": "/api/v1/search?q=syria",
+    "facet": "/api/v1/facets/context?q=",
+    "event": "/api/v1/events/{event_id}",
+    "stories": "/api/v1/stories",
+    "story": "/api/v1/contexts/Syrian%20Civil%20War",
+    "calendar": "/api/v1/calendar/2014",
+    "day": "/api/v1/days/2014-07-17",
+    "on_this_day": "/api/v1/on-this-day/07-17",
+}
+
+
+def test_every_page_of_the_table_is_tested_here() -> None:
+    assert set(EXAMPLES) == set(TWINS) == set(PAGES)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_page_names_the_twin_its_row_makes_from_its_data(
+    client: TestClient, event_id: str, name: str
+) -> None:
+    response = client.get(EXAMPLES[name].format(event_id=event_id))
+    assert response.status_code == 200, response.text[:300]
+    assert response.links["alternate"]["url"] == TWINS[name].format(event_id=event_id)
+    assert client.get(TWINS[name].format(event_id=event_id)).status_code == 200
