@@ -64,282 +64,48 @@ EN_SLUG_MAX = 140
 ZH_SLUG_MAX = 60
 
 # --------------------------------------------------------------------------------------------
-# Word lists (invented combinations of ordinary words and names; no archive text).
+# Word lists: invented combinations of ordinary words and names (no archive text), one item a
+# line in bench/data/synth/ (``name<TAB>value`` pairs in the .tsv files). The order of each list
+# is part of the generator: it sets the Zipf ranks and what a seeded draw picks.
+
+DATA = Path(__file__).resolve().parent / "data" / "synth"
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
+def _items(name: str) -> list[str]:
+    """The lines of ``DATA/name``, less the ``#`` comment lines."""
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
-def _names(text: str) -> list[str]:
-    """``A|B|C`` over several lines -> [A, B, C] (names may contain spaces)."""
-    return [name.strip() for name in text.replace("\n", "").split("|")]
+def _pairs(name: str) -> list[tuple[str, str]]:
+    return [(left, right) for left, _, right in (line.partition("\t") for line in _items(name))]
 
 
-def _pairs(text: str) -> list[tuple[str, str]]:
-    """``A=a|B=b`` -> [(A, a), (B, b)]."""
-    return [(left, right) for left, _, right in (item.partition("=") for item in _names(text))]
+FUNCTION_WORDS = _items("function-words.txt")
+NEWS_WORDS = _items("news-words.txt")
+COUNTRIES = _pairs("countries.tsv")  # (country, adjective)
+CITIES = _items("cities.txt")
+FIRST_NAMES = _items("first-names.txt")
+LAST_NAMES = _items("last-names.txt")
+ORGS = _items("organizations.txt")
+TOPIC_NOUNS = _items("topic-nouns.txt")
+OUTLETS = _pairs("outlets.tsv")  # (name, host)
+ZH_OUTLETS = _pairs("zh-outlets.tsv")
+SECTIONS = _items("sections.txt")
+ZH_PLACES = _items("zh-places.txt")
+ZH_ACTORS = _items("zh-actors.txt")
+ZH_VERBS = _items("zh-verbs.txt")
+ZH_NOUNS = _items("zh-nouns.txt")
+ZH_MODIFIERS = _items("zh-modifiers.txt")
+ZH_STORY_NOUNS = _items("zh-story-nouns.txt")
 
-
-FUNCTION_WORDS = _words(
-    """
-the of in a to and is are by for on at after with as that has from was its have were least an
-over two three his their which been be it who into against new near more than during between
-amid while also other this following its her they not will would could before about up out
-"""
-)
-
-NEWS_WORDS = _words(
-    """
-killed president government police people minister prime forces military election attack
-security country state national former leader party officials says announces protesters
-court capital city army troops soldiers rebels militants civilians bomb bombing explosion
-suicide attacks dead deaths injured wounded arrested charged sentenced prison trial judge law
-bill parliament vote voters elected presidential parliamentary opposition coalition ruling
-leaders talks peace agreement deal ceasefire war conflict crisis protest protests
-demonstrators rally strike workers union economy economic financial bank banks market stock
-prices oil gas energy nuclear weapons missile test launch launched space satellite rocket
-earthquake magnitude tsunami floods flooding storm hurricane typhoon cyclone tornado fire
-wildfire drought famine disease outbreak virus flu cases health hospital patients doctors
-medical vaccine research scientists study discovered found discovery university students
-school children women men family families group groups organization international foreign
-world global regional local federal central northern southern eastern western province
-region district village town border area airport plane crash flight aircraft passengers crew
-train ship boat ferry sinks missing rescue search bodies toll dies died chief executive
-company companies billion million percent record largest first second last year years month
-months week day days since according sources reports reported claims responsibility denies
-accused calls urges warns warned said announced agrees signs signed approves rejects passes
-bans banned allows orders resigns resignation appointed names wins won defeats victory
-championship final cup team match games olympic players coach season league title tournament
-award prize film music artist author aged dozens hundreds thousands several four five six
-seven ten twelve twenty fifty hundred gunmen shooting shot fighting clashes airstrikes
-airstrike strikes offensive operation control capture captured seized retake siege refugees
-migrants asylum camp camps humanitarian aid food water supplies sanctions embassy ambassador
-diplomatic relations summit meeting visit visits talks negotiations treaty referendum
-constitution reform tax budget deficit debt loan currency inflation unemployment growth
-recession trade tariffs exports imports investment corporation shares profit losses lawsuit
-investigation inquiry scandal corruption fraud bribery allegations resign impeachment
-independence sovereignty territory disputed island islands sea coast navy naval coast guard
-vessel tanker cargo pipeline mine miners collapse building bridge road highway rail railway
-station bus car truck vehicle driver killing kidnapped hostages hostage released freed
-release ransom execution executed death penalty murder murdered victims victim suspects
-suspect gunman bomber bombers blast blasts injuring killing leaving dozens including
-mosque church temple cathedral religious muslim christian catholic pope bishop cardinal
-clergy leaders tribal ethnic minority majority rights human freedom press journalists
-journalist media newspaper television broadcaster internet online website social network
-hackers cyber data privacy surveillance intelligence agency spy spies secret documents
-leaked officers officer commander general colonel soldier marines special unit units
-battalion brigade division deployment deployed withdrawal withdraw mission peacekeepers
-peacekeeping monitors observers inspectors inspection agreement program programme enrichment
-uranium reactor plant power electricity blackout fuel emissions climate change environmental
-pollution species wildlife forest animals scientists researchers telescope planet probe
-mission orbit astronauts spacecraft landing launches comet asteroid ancient archaeologists
-remains tomb fossil museum painting auction sold stolen heritage festival ceremony funeral
-memorial anniversary celebrations crowd crowds march marches thousands gathered square
-streets curfew emergency martial declared declares state emergency lifted imposed
-restrictions visa border crossing closed reopens reopened reopening fled flee fleeing
-displaced homes houses destroyed damaged damage collapsed buried landslide mudslide
-avalanche volcano eruption erupts ash evacuated evacuation evacuate residents authorities
-ministry spokesman spokeswoman statement television interview speech address nation
-campaign candidate candidates polls poll results runoff turnout ballot ballots fraud
-recount count counted majority seats senate congress assembly legislature lawmakers
-legislation passed amendment ruling appeals supreme tribunal prosecutors prosecutor
-charges indicted convicted acquitted jailed years life imprisonment extradition extradited
-deported deportation arrest warrant fugitive escape escaped prisoners jail detention
-detained torture abuse allegations report annual rate figures data statistics survey
-population census births marriage same-sex gay lesbian transgender abortion church court
-legalizes legalises recognizes recognition diplomatic ties restore restores cut cuts
-expels expelled diplomats recalls recalled envoy envoys condemns condemned criticizes
-criticised praises welcomes supports support opposes opposition rejects rejected vetoes
-resolution council members member states nations countries leaders heads delegation
-representatives envoy foreign affairs defence defense interior finance justice health
-education transport agriculture trade industry labour labor tourism culture sports
-"""
-)
-
-PREFIXES = _words("re un pre over counter inter sub non anti post co semi multi mis out under")
-ONSETS = _words("b br c d dr f g gr h k l m n p pr r s st t tr v w z sh ch")
-VOWELS = _words("a e i o u ai ou ea")
+# The prefixes of derived words, and the sounds invented words are made of.
+PREFIXES = ["re", "un", "pre", "over", "counter", "inter", "sub", "non", "anti", "post", "co",
+            "semi", "multi", "mis", "out", "under"]  # fmt: skip
+ONSETS = ["b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pr", "r", "s",
+          "st", "t", "tr", "v", "w", "z", "sh", "ch"]  # fmt: skip
+VOWELS = ["a", "e", "i", "o", "u", "ai", "ou", "ea"]
 CODAS = ["", "", "n", "r", "l", "s", "t", "m", "nd", "st"]
-
-COUNTRIES: list[tuple[str, str]] = _pairs(
-    """
-Afghanistan=Afghan|Syria=Syrian|Iraq=Iraqi|Iran=Iranian|Israel=Israeli|Palestine=Palestinian
-|Egypt=Egyptian|Libya=Libyan|Yemen=Yemeni|Saudi Arabia=Saudi|Turkey=Turkish|Russia=Russian
-|Ukraine=Ukrainian|United States=American|United Kingdom=British|France=French
-|Germany=German|Italy=Italian|Spain=Spanish|Greece=Greek|China=Chinese|Japan=Japanese
-|North Korea=North Korean|South Korea=South Korean|India=Indian|Pakistan=Pakistani
-|Bangladesh=Bangladeshi|Myanmar=Burmese|Thailand=Thai|Malaysia=Malaysian
-|Indonesia=Indonesian|Philippines=Filipino|Australia=Australian|New Zealand=New Zealand
-|Canada=Canadian|Mexico=Mexican|Brazil=Brazilian|Argentina=Argentine|Venezuela=Venezuelan
-|Colombia=Colombian|Peru=Peruvian|Chile=Chilean|Bolivia=Bolivian|Ecuador=Ecuadorian
-|Cuba=Cuban|Haiti=Haitian|Nigeria=Nigerian|Kenya=Kenyan|Somalia=Somali|Ethiopia=Ethiopian
-|Sudan=Sudanese|South Sudan=South Sudanese|Mali=Malian
-|Democratic Republic of the Congo=Congolese|South Africa=South African|Zimbabwe=Zimbabwean
-|Algeria=Algerian|Tunisia=Tunisian|Morocco=Moroccan|Lebanon=Lebanese|Jordan=Jordanian
-|Poland=Polish|Hungary=Hungarian|Sweden=Swedish|Norway=Norwegian|Netherlands=Dutch
-|Belgium=Belgian|Austria=Austrian|Switzerland=Swiss|Portugal=Portuguese|Ireland=Irish
-|Georgia=Georgian|Armenia=Armenian|Azerbaijan=Azerbaijani|Kazakhstan=Kazakh
-|Sri Lanka=Sri Lankan|Nepal=Nepalese|Vietnam=Vietnamese|Taiwan=Taiwanese|Iceland=Icelandic
-|Serbia=Serbian|Kosovo=Kosovar|Côte d'Ivoire=Ivorian|Réunion=Réunionese
-"""
-)
-
-CITIES = _names(
-    """
-Baghdad|Kabul|Damascus|Aleppo|Mosul|Gaza|Jerusalem|Tel Aviv|Cairo|Tripoli|Benghazi|Sanaa|Aden
-|Riyadh|Istanbul|Ankara|Moscow|Kiev|Donetsk|London|Paris|Berlin|Rome|Madrid|Barcelona|Athens
-|Beijing|Shanghai|Hong Kong|Tokyo|Pyongyang|Seoul|New Delhi|Mumbai|Islamabad|Karachi|Peshawar
-|Lahore|Dhaka|Yangon|Bangkok|Kuala Lumpur|Jakarta|Manila|Sydney|Melbourne|Ottawa|Toronto
-|Washington, D.C.|New York City|Los Angeles|Chicago|Mexico City|Ciudad Juárez|Bogotá|Caracas
-|Lima|São Paulo|Rio de Janeiro|Brasília|Buenos Aires|Santiago|La Paz|Quito|Havana
-|Port-au-Prince|Lagos|Abuja|Maiduguri|Nairobi|Mogadishu|Addis Ababa|Khartoum|Juba|Bamako
-|Kinshasa|Johannesburg|Harare|Algiers|Tunis|Beirut|Amman|Warsaw|Budapest|Stockholm|Oslo
-|Amsterdam|Brussels|Vienna|Zürich|Geneva|Lisbon|Dublin|Tbilisi|Yerevan|Colombo|Kathmandu
-|Hanoi|Taipei|Reykjavík|Québec City|Córdoba|Medellín|Düsseldorf|Kraków|Malmö|Guadalajara
-"""
-)
-
-FIRST_NAMES = _words(
-    """
-John Michael David Ahmed Mohammed Ali Hassan Vladimir Sergei Angela Emmanuel Nicolás José Juan
-Luis Carlos María Ana Pedro Jorge Shinzo Narendra Recep Benjamin Mahmoud Bashar Hamid Ashraf
-Imran Nawaz Jacob Robert Donald Barack George Hillary Theresa Boris Gordon Tony François
-Nicolas Silvio Matteo Mariano Alexis Jair Dilma Luiz Cristina Mauricio Evo Rafael Hugo Álvaro
-Enrique Felipe Iván Sebastián Michelle Justin Stephen Malcolm Scott Jacinda Rodrigo Joko
-Hosni Mohamed Abdel Muammar Ayman Ehud Ariel Yasser Salva Uhuru Goodluck Muhammadu Ellen Paul
-Laurent Joseph Omar Abiy Viktor Jarosław Andrzej Petro Yulia Alexei Dmitry Mikheil Ilham
-Nikol Jürgen Søren Zoë Raúl Ramón Inés Begoña Gonzalo Óscar
-"""
-)
-
-LAST_NAMES = _words(
-    """
-Smith Johnson Williams Brown Khan Ahmed Hussein al-Assad al-Maliki Abbas Netanyahu Putin
-Medvedev Merkel Macron Sarkozy Hollande Berlusconi Renzi Rajoy Sánchez Tsipras Bolsonaro
-Rousseff da Silva Kirchner Macri Morales Correa Chávez Maduro Uribe Santos Duque López
-Peña Nieto Calderón Piñera Bachelet Trudeau Harper Turnbull Morrison Ardern Duterte Widodo
-Shinawatra Mubarak Morsi el-Sisi Gaddafi Rouhani Ahmadinejad Khamenei Olmert Arafat Kiir
-Kenyatta Zuma Mugabe Jonathan Buhari Sirleaf Kagame Gbagbo Kabila al-Bashir Orbán Kaczyński
-Duda Poroshenko Yanukovych Tymoshenko Navalny Saakashvili Nazarbayev Aliyev Sargsyan
-Pashinyan Erdoğan Davutoğlu Modi Singh Sharif Zardari Musharraf Karzai Ghani Obama Bush
-Clinton Trump May Cameron Blair Müller Schröder Guterres Annan Pérez Gutiérrez Martínez
-González Rodríguez Fernández Núñez Ibáñez Guzmán Ortega Castro Zelaya Vázquez Löfven
-"""
-)
-
-ORGS = _names(
-    """
-United Nations|European Union|NATO|Taliban|Islamic State|ISIL|al-Qaeda|Hamas|Hezbollah
-|Boko Haram|al-Shabaab|World Health Organization|International Monetary Fund|World Bank
-|African Union|Red Cross|Amnesty International|Human Rights Watch|Supreme Court|Congress
-|Parliament|Senate|Pentagon|FIFA|International Olympic Committee|OPEC|Interpol
-|International Criminal Court|Security Council|Federal Reserve|European Central Bank
-|Kremlin|Google|Apple|Microsoft|Facebook|Toyota|Volkswagen|BP|Gazprom|Samsung
-|Syrian Democratic Forces|Kurdistan Workers' Party|FARC|Muslim Brotherhood
-"""
-)
-
-TOPIC_NOUNS = _words(
-    """
-police explosion earthquake election protest terrorism refugees nuclear program human rights
-climate change corruption piracy drug trafficking kidnapping tropical cyclone flood
-"""
-)
-
-OUTLETS: list[tuple[str, str]] = _pairs(
-    """
-Reuters=www.reuters.com|BBC=news.bbc.co.uk|BBC News=www.bbc.com
-|The Guardian=www.theguardian.com|Al Jazeera=www.aljazeera.com
-|The New York Times=www.nytimes.com|Associated Press=apnews.com|CNN=edition.cnn.com
-|The Washington Post=www.washingtonpost.com|Agence France-Presse=www.afp.com
-|Bloomberg=www.bloomberg.com|NPR=www.npr.org|Sky News=news.sky.com
-|The Independent=www.independent.co.uk|The Telegraph=www.telegraph.co.uk
-|Deutsche Welle=www.dw.com|France 24=www.france24.com|Euronews=www.euronews.com
-|RT=www.rt.com|TASS=tass.com|Xinhua=www.xinhuanet.com|China Daily=www.chinadaily.com.cn
-|The Japan Times=www.japantimes.co.jp|NHK=www3.nhk.or.jp
-|The Times of India=timesofindia.indiatimes.com|Dawn=www.dawn.com|The Hindu=www.thehindu.com
-|ABC News (Australia)=www.abc.net.au|The Sydney Morning Herald=www.smh.com.au
-|CBC News=www.cbc.ca|The Globe and Mail=www.theglobeandmail.com
-|Voice of America=www.voanews.com|Radio Free Europe/Radio Liberty=www.rferl.org
-|Haaretz=www.haaretz.com|The Jerusalem Post=www.jpost.com|Los Angeles Times=www.latimes.com
-|USA Today=www.usatoday.com|Fox News=www.foxnews.com|CBS News=www.cbsnews.com
-|NBC News=www.nbcnews.com|ABC News=abcnews.go.com|Politico=www.politico.com
-|The Hill=thehill.com|Financial Times=www.ft.com|The Wall Street Journal=www.wsj.com
-|The Economist=www.economist.com|El País=elpais.com|Le Monde=www.lemonde.fr
-|Der Spiegel=www.spiegel.de|ANSA=www.ansa.it|Kyodo News=english.kyodonews.net
-|Yonhap=en.yna.co.kr|The Straits Times=www.straitstimes.com|Bangkok Post=www.bangkokpost.com
-|The Jakarta Post=www.thejakartapost.com|Mail & Guardian=mg.co.za|News24=www.news24.com
-|Daily Nation=www.nation.co.ke|Hürriyet Daily News=www.hurriyetdailynews.com
-|Anadolu Agency=www.aa.com.tr|Kyiv Post=www.kyivpost.com
-|The Moscow Times=www.themoscowtimes.com|MercoPress=en.mercopress.com
-"""
-)
-
-ZH_OUTLETS: list[tuple[str, str]] = _pairs(
-    """
-中央社=www.cna.com.tw|BBC中文网=www.bbc.com|美國之音=www.voachinese.com|联合早报=www.zaobao.com
-|新华网=www.xinhuanet.com|人民网=www.people.com.cn|自由亞洲電台=www.rfa.org|法國國際廣播電台=trad.rfi.fr
-|Yahoo奇摩新聞=tw.news.yahoo.com|香港電台=news.rthk.hk|中国新闻网=www.chinanews.com|明報=news.mingpao.com
-|德国之声=www.dw.com|端傳媒=theinitium.com|星島日報=std.stheadline.com|Reuters=cn.reuters.com
-"""
-)
-
-SECTIONS = _words(
-    """
-world news politics world-middle-east asia africa americas europe business science sport
-technology environment uk-news us-news health
-"""
-)
-
-ZH_PLACES = _words(
-    """
-中国 美国 中國 美國 日本 俄罗斯 俄羅斯 韩国 韓國 朝鲜 北韓 乌克兰 烏克蘭 英国 英國 法国 法國 德国
-德國 意大利 西班牙 印度 巴基斯坦 阿富汗 伊拉克 伊朗 叙利亚 敘利亞 以色列 巴勒斯坦 埃及 利比亚
-土耳其 沙特阿拉伯 也门 马里 馬里 尼日利亚 肯尼亚 南非 巴西 阿根廷 委内瑞拉 委內瑞拉 墨西哥
-加拿大 澳大利亚 澳洲 新西兰 印度尼西亚 印尼 菲律宾 菲律賓 泰国 泰國 缅甸 緬甸 越南 马来西亚
-馬來西亞 新加坡 台湾 台灣 香港 澳门 澳門 北京 上海 广州 廣州 深圳 重庆 武汉 武漢 成都 台北
-高雄 东京 東京 首尔 首爾 莫斯科 伦敦 倫敦 巴黎 柏林 华盛顿 華盛頓 纽约 紐約 巴格达 喀布尔
-大马士革 开罗 德黑兰 耶路撒冷 新德里 曼谷 雅加达 马尼拉 四川省 云南省 新疆 西藏
-"""
-)
-
-ZH_ACTORS = _words(
-    """
-政府 总统 總統 总理 總理 首相 外长 外交部 国防部 國防部 警方 军方 軍方 民众 示威者 抗议者
-武装分子 恐怖分子 士兵 乘客 学生 記者 议会 議會 国会 國會 立法会 立法院 最高法院 国务院
-联合国 聯合國 欧盟 歐盟 北约 世界卫生组织 伊斯兰国 塔利班 基地组织 习近平 習近平 李克强
-胡锦涛 温家宝 特朗普 川普 奥巴马 歐巴馬 普京 普丁 安倍晋三 文在寅 金正恩 马英九 馬英九 蔡英文
-陈水扁 默克尔 马克龙 莫迪 埃尔多安 反对派 反對派 执政党 選民 工人 医生 科学家 科學家
-"""
-)
-
-ZH_VERBS = _words(
-    """
-宣布 宣佈 发生 發生 举行 舉行 表示 指出 签署 簽署 通过 通過 发射 發射 逮捕 袭击 襲擊 爆炸
-击落 擊落 访问 訪問 当选 當選 辞职 辭職 否认 谴责 譴責 抗议 抗議 投票 开幕 開幕 闭幕 坠毁
-墜毀 批准 否决 起诉 判处 判處 释放 釋放 启动 啟動 暂停 恢复 恢復 关闭 關閉 撤离 撤離 实施
-"""
-)
-
-ZH_NOUNS = _words(
-    """
-选举 選舉 大选 公投 地震 海啸 海嘯 台风 颱風 飓风 洪水 暴雨 龙卷风 龍捲風 山火 疫情 禽流感
-航班 客机 客機 列车 火车 地铁 导弹 導彈 核试验 核試驗 卫星 衛星 火箭 奥运会 奧運會 世界杯
-经济 經濟 股市 油价 贸易 貿易 关税 關稅 协议 協議 条约 條約 法案 宪法 憲法 制裁 谈判 談判
-峰会 峰會 会议 會議 示威 骚乱 騷亂 政变 政變 内战 內戰 冲突 衝突 难民 難民 边境 邊境 首都
-机场 機場 医院 醫院 学校 學校 总部 大使馆 大使館 改革 预算 預算 紧急状态 緊急狀態 新政策
-"""
-)
-
-ZH_MODIFIERS = _words(
-    """
-当地时间 當地時間 今天 今日 昨日 正式 首次 首度 再次 南部 北部 东部 東部 西部 中部 一架 一名
-两名 兩名 大规模 大規模 严重 嚴重 历史上 歷史上 凌晨 深夜
-"""
-)
-
-ZH_STORY_NOUNS = _words("选举 選舉 大选 地震 内战 內戰 示威 抗议活动 疫情 台风 颱風 关系 關係 危机")
 
 # --------------------------------------------------------------------------------------------
 # Small helpers.
