@@ -8,11 +8,13 @@ there). Each query is ``(label, params)`` with URL-style pairs for
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
 
 QUERIES = Path(__file__).resolve().parent / "data" / "queries.toml"
+_TOKEN = re.compile(r'-?"[^"]*"?|\S+')  # -word, "a phrase" (maybe unclosed), word
 
 Params = list[tuple[str, str]]
 Query = tuple[str, Params]
@@ -45,3 +47,24 @@ def queries(kind: str) -> list[Query]:
     except KeyError:
         known = ", ".join(query_sets())
         raise ValueError(f"unknown query set {kind!r}; one of {known}") from None
+
+
+def q_of(params: Params) -> str:
+    """The text of a query (``""`` when it has none)."""
+    return next((v for k, v in params if k == "q"), "")
+
+
+def params_of(params: Params, key: str) -> list[str]:
+    """The non-blank values of one parameter, in order."""
+    return [v for k, v in params if k == key and v.strip()]
+
+
+def describe(params: Params) -> str:
+    """Short display of a query: ``q`` plus its filters."""
+    filters = [f"{k}={v}" for k, v in params if k != "q"]
+    return (q_of(params) or "(empty)") + (f" [{', '.join(filters)}]" if filters else "")
+
+
+def tokens(q: str) -> list[str]:
+    """The tokens of a query's text: ``-word``, ``"a phrase"`` (maybe unclosed), ``word``."""
+    return list(_TOKEN.findall(q))

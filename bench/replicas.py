@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import logging
 import os
 import re
 import selectors
@@ -43,19 +44,22 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.compare import HOST, Server, free_port, log
+from bench.common import OUT, ROOT, machine_line, publish, setup_logging
 from bench.loadgen import LoadResult, get, run_load
+from bench.servers import HOST, Server, eventsearch_command, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("bench.replicas").info
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NEW_WORD = "zebracorn"  # only the day published mid-run has it
 CACHE_SECONDS = 2  # the replicas' max-age here (60 by default), so revalidation shows soon
 FLOODER, BYSTANDER = "127.0.0.2", "127.0.0.3"  # two client addresses (127/8 is loopback)
 HELD_EXTRA = 5  # requests the flooder holds in flight past the shipped limit_conn
+Check = tuple[str, bool, str]  # what was checked, whether it held, what was seen
 
 MAIN_CONF = """\
 {user}
@@ -212,7 +216,7 @@ WORDS = ("election", "flood", "president", "earthquake", "protest", "minister", 
          "storm", "border", "vote", "strike", "summit", "police", "river", "trade")  # fmt: skip
 
 
-def edge_checks(port: int, limited_port: int) -> list[tuple[str, bool, str]]:
+def edge_checks(port: int, limited_port: int) -> list[Check]:
     checks = []
     path = "/api/v1/search?q=flood"
     first = _headers(port, path)
@@ -257,7 +261,7 @@ COMPRESSED = ("/api/v1/search?q=flood", "/search?q=flood", "/search.atom?q=flood
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chrome and Firefox send
 
 
-def compression_check(port: int) -> tuple[str, bool, str]:
+def compression_check(port: int) -> Check:
     """Each text type, asked with a browser's Accept-Encoding: gzip that decompresses,
     with the identity answer's ETag and Vary; asked without: identity."""
     problems = []
@@ -287,7 +291,7 @@ def _same_etag(compressed: str | None, identity: str | None) -> bool:
     return compressed == identity or (identity is not None and compressed == f"W/{identity}")
 
 
-def connection_limit_check(port: int, limit: int) -> tuple[str, bool, str]:
+def connection_limit_check(port: int, limit: int) -> Check:
     """One address holds more requests in flight than *limit*; another asks meanwhile."""
     socks = [_held_request(port) for _ in range(limit + HELD_EXTRA)]
     try:
@@ -365,15 +369,98 @@ def _status(port: int, path: str, source: str | None = None) -> int:
     return int(response.status)
 
 
+@dataclass
+class Drill:
+    """The folders and processes of one run, all stopped and removed at the end."""
+
+    tmp: Path
+    replicas: list[Server] = field(default_factory=list)
+    nginx: Nginx | None = None
+
+    @property
+    def archive(self) -> Path:
+        return self.tmp / "archive"
+
+    @property
+    def build(self) -> Path:
+        return self.tmp / "build"
+
+    @property
+    def published(self) -> Path:
+        return self.tmp / "published"
+
+    def publish(self) -> dict[str, Any]:
+        return index_and_publish(self.archive, self.build, self.published)
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            self.nginx.stop()
+        for server in self.replicas:
+            server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _switched(replicas: Sequence[Server], new: str, seconds: float = 15) -> list[Any]:
+    """The generation each replica reports, once all report *new* or *seconds* passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        seen = [healthz(r.port).get("generation") for r in replicas]
+        if all(g == new for g in seen) or time.monotonic() >= deadline:
+            return seen
+        time.sleep(0.1)
+
+
+def publish_checks(
+    drill: Drill, nginx_port: int, started: float, timeline: dict[str, float]
+) -> list[Check]:
+    """Publish a new day while the replicas serve: both switch, both find its event."""
+    before = healthz(drill.replicas[0].port)["generation"]
+    add_new_day(drill.archive)
+    new = drill.publish()["published"]["generation"]
+    timeline["published"] = time.monotonic() - started
+    seen = _switched(drill.replicas, new)
+    timeline["both switched"] = time.monotonic() - started
+    path = f"/api/v1/search?q={NEW_WORD}"
+    found = [json.loads(get(HOST, r.port, path)[1])["total"] for r in drill.replicas]
+    through = json.loads(get(HOST, nginx_port, path)[1])["total"]
+    return [
+        (
+            "both replicas switch to the published generation",
+            seen == [new, new],
+            f"{before} → {new}; replicas report {seen}",
+        ),
+        (
+            "the new event is found on both replicas and through nginx",
+            min(found) >= 1 and through >= 1,
+            f"replicas {found}, nginx {through}",
+        ),
+    ]
+
+
+def kill_checks(result: LoadResult, nginx_port: int) -> list[Check]:
+    """After a replica was killed mid-load: no request failed, nginx still answers."""
+    failed = result.errors + result.requests - result.ok
+    after = [_status(nginx_port, f"/search?q={w}") for w in WORDS]
+    return [
+        (
+            "zero failed requests through publish and kill",
+            failed == 0 and result.requests > 0,
+            f"{result.requests:,} requests, {failed} failed {result.error_samples}",
+        ),
+        (
+            "nginx routes around the dead replica",
+            after.count(200) == len(after),
+            f"{after.count(200)}/{len(after)} answered after the kill",
+        ),
+    ]
+
+
 def failover(
-    args: argparse.Namespace, nginx_port: int, replicas: list[Server], archive: Path,
-    build: Path, published: Path,
-) -> tuple[LoadResult, list[tuple[str, bool, str]], dict[str, float]]:  # fmt: skip
+    args: argparse.Namespace, nginx_port: int, drill: Drill
+) -> tuple[LoadResult, list[Check], dict[str, float]]:
     """Load through nginx while a generation is published and a replica is killed."""
-    checks: list[tuple[str, bool, str]] = []
-    events: dict[str, float] = {}
+    timeline: dict[str, float] = {}
     outcome: dict[str, LoadResult] = {}
-    before = healthz(replicas[0].port)["generation"]
     started = time.monotonic()
 
     def load() -> None:
@@ -384,70 +471,25 @@ def failover(
     thread = threading.Thread(target=load)
     thread.start()
     time.sleep(args.seconds * 0.3)
-    add_new_day(archive)
-    report = index_and_publish(archive, build, published)
-    events["published"] = time.monotonic() - started
-    new = report["published"]["generation"]
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        seen = [healthz(r.port).get("generation") for r in replicas]
-        if all(g == new for g in seen):
-            break
-        time.sleep(0.1)
-    events["both switched"] = time.monotonic() - started
-    checks.append(
-        (
-            "both replicas switch to the published generation",
-            seen == [new, new],
-            f"{before} → {new}; replicas report {seen}",
-        )
-    )
-    found = [
-        json.loads(get(HOST, r.port, f"/api/v1/search?q={NEW_WORD}")[1])["total"] for r in replicas
-    ]
-    through = json.loads(get(HOST, nginx_port, f"/api/v1/search?q={NEW_WORD}")[1])["total"]
-    checks.append(
-        (
-            "the new event is found on both replicas and through nginx",
-            min(found) >= 1 and through >= 1,
-            f"replicas {found}, nginx {through}",
-        )
-    )
+    checks = publish_checks(drill, nginx_port, started, timeline)
     time.sleep(max(0.0, args.seconds * 0.9 - (time.monotonic() - started)))
-    victim = replicas[1]
-    assert victim.proc is not None
-    os.killpg(victim.proc.pid, signal.SIGKILL)
-    events["replica 2 killed"] = time.monotonic() - started
+    os.killpg(drill.replicas[1].pid, signal.SIGKILL)
+    timeline["replica 2 killed"] = time.monotonic() - started
     thread.join()
-    result = outcome["load"]
-    failed = result.errors + result.requests - result.ok
-    checks.append(
-        (
-            "zero failed requests through publish and kill",
-            failed == 0 and result.requests > 0,
-            f"{result.requests:,} requests, {failed} failed {result.error_samples}",
-        )
-    )
-    after = [_status(nginx_port, f"/search?q={w}") for w in WORDS]
-    checks.append(
-        (
-            "nginx routes around the dead replica",
-            after.count(200) == len(after),
-            f"{after.count(200)}/{len(after)} answered after the kill",
-        )
-    )
-    return result, checks, events
+    checks += kill_checks(outcome["load"], nginx_port)
+    return outcome["load"], checks, timeline
 
 
 def render(
     args: argparse.Namespace, events: int, throughput: dict[str, LoadResult],
-    checks: list[tuple[str, bool, str]], timeline: dict[str, float], load: LoadResult,
+    checks: list[Check], timeline: dict[str, float], load: LoadResult,
 ) -> str:  # fmt: skip
     one, two = throughput["one replica"], throughput["two replicas"]
     lines = [
-        f"## Two replicas behind nginx ({events:,} events, {os.cpu_count()} CPUs)",
+        f"## Two replicas behind nginx ({events:,} events)",
         "",
-        f"Each replica: `eventsearch serve --read-only --workers {args.replica_workers}` "
+        f"{machine_line()} Each replica: "
+        f"`eventsearch serve --read-only --workers {args.replica_workers}` "
         f"(API max-age {CACHE_SECONDS} s, so that revalidation shows within the run); "
         f"nginx: `deploy/nginx.conf` with the edge rate limits raised for the load; load: "
         f"{args.concurrency} keep-alive clients on the same machine, result pages and "
@@ -479,6 +521,62 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+def start_replicas(drill: Drill, workers: int) -> None:
+    env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0",
+           "EVENTSEARCH_CACHE_SECONDS": str(CACHE_SECONDS)}  # fmt: skip
+    for number in (1, 2):
+        port = free_port()
+        command = eventsearch_command(
+            sys.executable, drill.published, port, "--read-only", "--workers", str(workers)
+        )
+        log_file = drill.tmp / f"replica-{number}.log"
+        server = Server(f"replica {number}", command, port, "/healthz", log_file, env, workers)
+        drill.replicas.append(server)
+        server.start()
+
+
+def start_nginx(drill: Drill, config: str) -> tuple[int, int, int]:
+    """nginx with three servers: both replicas and one (load phases, edge limits lifted),
+    and both with the shipped limits. Their ports."""
+    two, one, limited = free_port(), free_port(), free_port()
+    ports = [s.port for s in drill.replicas]
+    sites = [
+        render_site(config, "es_two", two, ports, drill.tmp / "cache-two", "100000r/s"),
+        render_site(config, "es_one", one, ports[:1], drill.tmp / "cache-one", "100000r/s"),
+        render_site(config, "es_limited", limited, ports, drill.tmp / "cache-limited", None),
+    ]
+    drill.nginx = Nginx(drill.tmp, sites)
+    for port in (two, one, limited):
+        wait_for(port, "/healthz")
+    return two, one, limited
+
+
+def throughputs(args: argparse.Namespace, one: int, two: int) -> dict[str, LoadResult]:
+    paths = mix(WORDS)
+    found = {}
+    for name, port in (("one replica", one), ("two replicas", two)):
+        run_load(HOST, port, paths, args.concurrency, 200, 5)  # warm both replicas
+        found[name] = run_load(HOST, port, paths, args.concurrency, 10**9, args.seconds)
+        log(f"{name}: {found[name].rps:,.0f} req/s")
+    return found
+
+
+def run(args: argparse.Namespace, drill: Drill) -> tuple[str, list[Check]]:
+    """The whole drill: the report and every check."""
+    shutil.copytree(args.archive, drill.archive)
+    first = drill.publish()
+    start_replicas(drill, args.replica_workers)
+    config = CONFIG.read_text("utf-8")
+    two, one, limited = start_nginx(drill, config)
+    checks = edge_checks(two, limited)
+    checks.append(compression_check(two))
+    checks.append(connection_limit_check(limited, shipped_connection_limit(config)))
+    throughput = throughputs(args, one, two)
+    load, more, timeline = failover(args, two, drill)
+    checks += more
+    return render(args, first["events"], throughput, checks, timeline, load), checks
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.replicas", description=__doc__.split("\n")[0]
@@ -487,67 +585,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds per load phase")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--replica-workers", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    setup_logging()
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         raise SystemExit("nginx is not installed (Debian: apt-get install nginx-light)")
-    tmp = Path(tempfile.mkdtemp(prefix="eventsearch-replicas-"))
-    servers: list[Server] = []
-    nginx = None
+    drill = Drill(Path(tempfile.mkdtemp(prefix="eventsearch-replicas-")))
     try:
-        archive, build, published = tmp / "archive", tmp / "build", tmp / "published"
-        shutil.copytree(args.archive, archive)
-        first = index_and_publish(archive, build, published)
-        env = {
-            **os.environ,
-            "EVENTSEARCH_RATE_LIMIT": "0",
-            "EVENTSEARCH_CACHE_SECONDS": str(CACHE_SECONDS),
-        }
-        for number in (1, 2):
-            port = free_port()
-            command = [
-                sys.executable, "-m", "eventsearch.cli", "serve", "--read-only",
-                "--index", str(published), "--port", str(port),
-                "--workers", str(args.replica_workers),
-            ]  # fmt: skip
-            server = Server(
-                f"replica {number}", command, port, "/healthz",
-                tmp / f"replica-{number}.log", env, args.replica_workers,
-            )  # fmt: skip
-            servers.append(server)
-            server.start()
-        config = CONFIG.read_text("utf-8")
-        two_port, one_port, limited_port = free_port(), free_port(), free_port()
-        ports = [s.port for s in servers]
-        sites = [
-            render_site(config, "es_two", two_port, ports, tmp / "cache-two", "100000r/s"),
-            render_site(config, "es_one", one_port, ports[:1], tmp / "cache-one", "100000r/s"),
-            render_site(config, "es_limited", limited_port, ports, tmp / "cache-limited", None),
-        ]
-        nginx = Nginx(tmp, sites)
-        for port in (two_port, one_port, limited_port):
-            wait_for(port, "/healthz")
-        checks = edge_checks(two_port, limited_port)
-        checks.append(compression_check(two_port))
-        checks.append(connection_limit_check(limited_port, shipped_connection_limit(config)))
-        paths = mix(WORDS)
-        throughput = {}
-        for name, port in (("one replica", one_port), ("two replicas", two_port)):
-            run_load(HOST, port, paths, args.concurrency, 200, 5)  # warm both replicas
-            throughput[name] = run_load(HOST, port, paths, args.concurrency, 10**9, args.seconds)
-            log(f"{name}: {throughput[name].rps:,.0f} req/s")
-        load, more, timeline = failover(args, two_port, servers, archive, build, published)
-        checks += more
-        table = render(args, first["events"], throughput, checks, timeline, load)
+        table, checks = run(args, drill)
     finally:
-        if nginx is not None:
-            nginx.stop()
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "replicas.md").write_text(table, "utf-8")
-    print(table)
+        drill.stop()
+    publish(table, args.out / "replicas.md")
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

@@ -42,10 +42,10 @@ import unicodedata
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -71,33 +71,46 @@ ZH_SLUG_MAX = 60
 DATA = Path(__file__).resolve().parent / "data" / "synth"
 
 
-def _items(name: str) -> list[str]:
-    """The lines of ``DATA/name``, less the ``#`` comment lines."""
-    lines = (DATA / name).read_text("utf-8").splitlines()
+def _items(path: Path) -> list[str]:
+    """The lines of *path*, less the ``#`` comment lines."""
+    lines = path.read_text("utf-8").splitlines()
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def _pairs(name: str) -> list[tuple[str, str]]:
-    return [(left, right) for left, _, right in (line.partition("\t") for line in _items(name))]
+def _load(name: str) -> list[Any]:
+    """The list a field of :class:`WordLists` names: ``zh_outlets`` is ``zh-outlets.tsv``
+    (pairs) or else ``zh-outlets.txt``."""
+    stem = DATA / name.replace("_", "-")
+    if stem.with_suffix(".tsv").exists():
+        lines = _items(stem.with_suffix(".tsv"))
+        return [(left, right) for left, _, right in (line.partition("\t") for line in lines)]
+    return _items(stem.with_suffix(".txt"))
 
 
-FUNCTION_WORDS = _items("function-words.txt")
-NEWS_WORDS = _items("news-words.txt")
-COUNTRIES = _pairs("countries.tsv")  # (country, adjective)
-CITIES = _items("cities.txt")
-FIRST_NAMES = _items("first-names.txt")
-LAST_NAMES = _items("last-names.txt")
-ORGS = _items("organizations.txt")
-TOPIC_NOUNS = _items("topic-nouns.txt")
-OUTLETS = _pairs("outlets.tsv")  # (name, host)
-ZH_OUTLETS = _pairs("zh-outlets.tsv")
-SECTIONS = _items("sections.txt")
-ZH_PLACES = _items("zh-places.txt")
-ZH_ACTORS = _items("zh-actors.txt")
-ZH_VERBS = _items("zh-verbs.txt")
-ZH_NOUNS = _items("zh-nouns.txt")
-ZH_MODIFIERS = _items("zh-modifiers.txt")
-ZH_STORY_NOUNS = _items("zh-story-nouns.txt")
+@dataclass(frozen=True, slots=True)
+class WordLists:
+    """Every list of bench/data/synth/, each read from the file named after its field."""
+
+    function_words: list[str]
+    news_words: list[str]
+    countries: list[tuple[str, str]]  # (country, adjective)
+    cities: list[str]
+    first_names: list[str]
+    last_names: list[str]
+    organizations: list[str]
+    topic_nouns: list[str]
+    outlets: list[tuple[str, str]]  # (name, host)
+    zh_outlets: list[tuple[str, str]]
+    sections: list[str]  # of English outlets' URLs
+    zh_places: list[str]
+    zh_actors: list[str]
+    zh_verbs: list[str]
+    zh_nouns: list[str]
+    zh_modifiers: list[str]
+    zh_story_nouns: list[str]
+
+
+WORDS = WordLists(**{f.name: _load(f.name) for f in fields(WordLists)})
 
 # The prefixes of derived words, and the sounds invented words are made of.
 PREFIXES = ["re", "un", "pre", "over", "counter", "inter", "sub", "non", "anti", "post", "co",
@@ -157,10 +170,10 @@ def _syllable_word(rng: random.Random) -> str:
 def _build_vocabulary() -> list[str]:
     """~3,900 words, most frequent first: function words, news words, prefixed, invented."""
     rng = random.Random(0x5EED)
-    head = list(dict.fromkeys(FUNCTION_WORDS + NEWS_WORDS))
+    head = list(dict.fromkeys(WORDS.function_words + WORDS.news_words))
     known = set(head)
     derived: list[str] = []
-    bases = NEWS_WORDS[:400]
+    bases = WORDS.news_words[:400]
     while len(derived) < 1500:
         word = rng.choice(PREFIXES) + rng.choice(bases)
         if word not in known:
@@ -209,24 +222,24 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The word lists, built once (independent of the seed, so queries stay comparable)."""
     rng = random.Random(0xC0FFEE)
-    people = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(900)]
+    people = [f"{rng.choice(WORDS.first_names)} {rng.choice(WORDS.last_names)}" for _ in range(900)]
     people = list(dict.fromkeys(people))
-    names = [c for c, _ in COUNTRIES] + CITIES + FIRST_NAMES + LAST_NAMES
+    names = [c for c, _ in WORDS.countries] + WORDS.cities + WORDS.first_names + WORDS.last_names
     fold = _fold_table(names)
     return Lexicon(
         words=Zipf(_build_vocabulary(), s=1.1, offset=2.7),
-        countries=Zipf([c for c, _ in COUNTRIES], s=0.9),
-        adjectives=Zipf([a for _, a in COUNTRIES], s=0.9),
-        cities=Zipf(CITIES, s=0.9),
+        countries=Zipf([c for c, _ in WORDS.countries], s=0.9),
+        adjectives=Zipf([a for _, a in WORDS.countries], s=0.9),
+        cities=Zipf(WORDS.cities, s=0.9),
         people=Zipf(people, s=0.8),
-        orgs=Zipf(ORGS, s=0.9),
-        outlets=Zipf(OUTLETS, s=1.0),
-        zh_outlets=Zipf(ZH_OUTLETS, s=1.0),
-        zh_places=Zipf(ZH_PLACES, s=0.8),
-        zh_actors=Zipf(ZH_ACTORS, s=0.8),
-        zh_verbs=Zipf(ZH_VERBS, s=0.7),
-        zh_nouns=Zipf(ZH_NOUNS, s=0.7),
-        zh_modifiers=Zipf(ZH_MODIFIERS, s=0.7),
+        orgs=Zipf(WORDS.organizations, s=0.9),
+        outlets=Zipf(WORDS.outlets, s=1.0),
+        zh_outlets=Zipf(WORDS.zh_outlets, s=1.0),
+        zh_places=Zipf(WORDS.zh_places, s=0.8),
+        zh_actors=Zipf(WORDS.zh_actors, s=0.8),
+        zh_verbs=Zipf(WORDS.zh_verbs, s=0.7),
+        zh_nouns=Zipf(WORDS.zh_nouns, s=0.7),
+        zh_modifiers=Zipf(WORDS.zh_modifiers, s=0.7),
         fold=fold,
         drop_accents=dict.fromkeys(fold),
     )
@@ -269,8 +282,8 @@ class Story:
 def _english_story(rng: random.Random, lex: Lexicon) -> Story:
     """One story heading from a random template, with the years it is active."""
     year = rng.randint(2003, 2019)
-    ci = rng.randrange(len(COUNTRIES))
-    country, adj = COUNTRIES[ci]
+    ci = rng.randrange(len(WORDS.countries))
+    country, adj = WORDS.countries[ci]
     city, person, org = lex.cities.pick(rng), lex.people.pick(rng), lex.orgs.pick(rng)
     span = (year, min(2019, year + rng.randint(0, 1)))
     long_run = (year, min(2019, year + rng.randint(3, 10)))
@@ -286,7 +299,7 @@ def _english_story(rng: random.Random, lex: Lexicon) -> Story:
         (f"Politics of {country}", country, always),
         (f"{year} {city} {rng.choice(['earthquake', 'bombing', 'attack', 'floods'])}", city, span),
         (
-            f"{rng.choice(['Hurricane', 'Typhoon', 'Cyclone'])} {rng.choice(FIRST_NAMES)}",
+            f"{rng.choice(['Hurricane', 'Typhoon', 'Cyclone'])} {rng.choice(WORDS.first_names)}",
             "tropical cyclone",
             span,
         ),
@@ -313,7 +326,7 @@ def _english_story(rng: random.Random, lex: Lexicon) -> Story:
 def _chinese_story(rng: random.Random, lex: Lexicon) -> Story:
     year = rng.randint(2003, 2019)
     place = lex.zh_places.pick(rng)
-    noun = rng.choice(ZH_STORY_NOUNS)
+    noun = rng.choice(WORDS.zh_story_nouns)
     options = [
         (f"{year}年{place}{noun}", (year, min(2019, year + 1))),
         (place, (2003, 2019)),
@@ -557,7 +570,7 @@ class Synth:
 
     def en_url(self, host: str, day: dt.date) -> str:
         rng = self.rng
-        section = pick(rng, SECTIONS)
+        section = pick(rng, WORDS.sections)
         kind = below(rng, 4)
         if kind == 0:
             return f"https://{host}/news/{section}-{between(rng, 10**7, 10**8 - 1)}"
@@ -642,7 +655,7 @@ class Synth:
         topics: list[str] = []
         title = self.zh_title(story, topics) if zh else self.en_title(story, topics)
         if not zh and rng.random() < 0.5:
-            topics.append(pick(rng, TOPIC_NOUNS))
+            topics.append(pick(rng, WORDS.topic_nouns))
         slug = unique_slug(slugify(title, ZH_SLUG_MAX if zh else EN_SLUG_MAX), used)
         ref = Ref(day_path(day), slug, title, tuple(sorted(dict.fromkeys(topics))))
         ev = Event(
