@@ -23,10 +23,3 @@ def digest(folder: Path) -> str:
 def test_a_seed_always_writes_the_same_archive(tmp_path: Path) -> None:
     assert synth.generate(tmp_path, 300, seed=5, zh_share=0.3, writers=0) == 300
     assert digest(tmp_path) == ARCHIVE_300_SEED_5
-
-
-def test_word_lists_are_read_without_their_comments() -> None:
-    assert synth.WORDS.function_words[:3] == ["the", "of", "in"]
-    assert ("Côte d'Ivoire", "Ivorian") in synth.WORDS.countries
-    assert synth.WORDS.outlets[0] == ("Reuters", "www.reuters.com")
-    assert all(not item.startswith("#") and item == item.strip() for item in synth.WORDS.cities)
