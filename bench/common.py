@@ -12,6 +12,7 @@ resident memory (``VmHWM``), is read from ``/proc/<pid>/status``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import math
 import os
@@ -222,7 +223,16 @@ def memory_of(pid: int) -> Memory:
 
 
 # --------------------------------------------------------------------------------------------
-# The machine.
+# The machine and the code.
+
+
+def code_version() -> str:
+    """A short hash of indexer/ and search/ sources: shows when the library changed between
+    phases (it is edited by others while benchmarks run)."""
+    digest = hashlib.blake2b(digest_size=5)
+    for path in sorted([*ROOT.glob("indexer/*.py"), *ROOT.glob("search/*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def cpu_model() -> str:

@@ -23,21 +23,18 @@ Everything runs on 127.0.0.1 in a temporary folder, with ``deploy/nginx.conf`` i
    to it (their /healthz, and a search for a word only the new day has). Then one replica
    is killed with SIGKILL while requests are in flight. Every request must succeed.
 
-Exit status 0 only when every check held; the report is written to OUT/replicas.md.
+``bench.nginx`` runs nginx; ``bench.edge`` holds the checks of step 2. Exit status 0 only
+when every check held; the report is written to OUT/replicas.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import logging
 import os
-import re
-import selectors
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,127 +47,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench.common import OUT, ROOT, machine_line, publish, setup_logging
+from bench.edge import (
+    Check,
+    compression_check,
+    connection_limit_check,
+    edge_checks,
+    shipped_connection_limit,
+    status,
+)
 from bench.loadgen import LoadResult, get, run_load
+from bench.nginx import Nginx, render_site, wait_for
 from bench.servers import HOST, Server, eventsearch_command, free_port
 
 log = logging.getLogger("bench.replicas").info
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NEW_WORD = "zebracorn"  # only the day published mid-run has it
 CACHE_SECONDS = 2  # the replicas' max-age here (60 by default), so revalidation shows soon
-FLOODER, BYSTANDER = "127.0.0.2", "127.0.0.3"  # two client addresses (127/8 is loopback)
-HELD_EXTRA = 5  # requests the flooder holds in flight past the shipped limit_conn
-Check = tuple[str, bool, str]  # what was checked, whether it held, what was seen
-
-MAIN_CONF = """\
-{user}
-worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{includes}
-}}
-"""
-
-
-def render_site(
-    config: str, name: str, listen: int, ports: Sequence[int], cache: Path, rate: str | None
-) -> str:
-    """deploy/nginx.conf for one server: its own upstream, zones, port and cache folder.
-
-    *rate* None keeps the shipped edge limits; else it is the request rate of a load
-    phase, with the connection limit lifted too (the load comes from one address).
-    """
-    site = re.sub(
-        r"(upstream eventsearch \{\n)(.*?)(\n    keepalive)",
-        lambda m: (
-            m[1]
-            + "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
-            + m[3]
-        ),
-        config,
-        flags=re.S,
-    )
-    site = re.sub(r"#.*", "", site)  # comments mention the names replaced below
-    site = site.replace("http://eventsearch;", f"http://{name};")
-    site = site.replace("upstream eventsearch {", f"upstream {name} {{")
-    site = site.replace("zone=eventsearch_", f"zone={name}_")
-    site = site.replace("keys_zone=eventsearch:", f"keys_zone={name}:")
-    site = site.replace("limit_conn eventsearch_", f"limit_conn {name}_")
-    site = site.replace("proxy_cache eventsearch;", f"proxy_cache {name};")
-    site = site.replace("/var/cache/nginx/eventsearch", str(cache))
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    site = site.replace("limit_req_status 429;", "")  # once per http block, added by caller
-    if rate:
-        site = re.sub(r"rate=\d+r/s", f"rate={rate}", site)
-        site = re.sub(r"(limit_conn \S+) \d+;", r"\1 65535;", site)  # nginx's maximum
-    return site
-
-
-class Nginx:
-    def __init__(self, tmp: Path, sites: list[str]) -> None:
-        self.tmp = tmp
-        for sub in (
-            "body",
-            "proxy",
-            "fastcgi",
-            "uwsgi",
-            "scgi",
-            "cache-two",
-            "cache-one",
-            "cache-limited",
-        ):
-            (tmp / sub).mkdir(exist_ok=True)
-        user = ""
-        if os.geteuid() == 0:  # nginx's workers drop to nobody: let them at the folders
-            user = "user nobody nogroup;"
-            for path in [tmp, *tmp.iterdir()]:
-                if path.is_dir():
-                    path.chmod(0o777)
-        includes = "    limit_req_status 429;\n" + "\n".join(sites)
-        conf = tmp / "nginx.conf"
-        conf.write_text(MAIN_CONF.format(user=user, tmp=tmp, includes=includes), "utf-8")
-        binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        check = subprocess.run(
-            [binary, "-t", "-c", str(conf), "-p", str(tmp)], capture_output=True, text=True
-        )
-        if check.returncode != 0:
-            raise RuntimeError(f"nginx rejected the configuration:\n{check.stderr}")
-        with (tmp / "nginx-stderr.log").open("wb") as stderr:
-            self.proc = subprocess.Popen(
-                [binary, "-c", str(conf), "-p", str(tmp)],
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-                start_new_session=True,
-            )
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
-def wait_for(url_port: int, path: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if get(HOST, url_port, path, timeout=2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"127.0.0.1:{url_port}{path} did not answer 200 in {seconds:.0f} s")
 
 
 def index_and_publish(archive: Path, build: Path, published: Path) -> dict[str, Any]:
@@ -214,159 +106,6 @@ def mix(words: Sequence[str]) -> list[str]:
 
 WORDS = ("election", "flood", "president", "earthquake", "protest", "minister", "court",
          "storm", "border", "vote", "strike", "summit", "police", "river", "trade")  # fmt: skip
-
-
-def edge_checks(port: int, limited_port: int) -> list[Check]:
-    checks = []
-    path = "/api/v1/search?q=flood"
-    first = _headers(port, path)
-    second = _headers(port, path)
-    checks.append(
-        (
-            "API answers cached at the edge",
-            second.get("x-cache-status") == "HIT",
-            f"first {first.get('x-cache-status')}, second {second.get('x-cache-status')}",
-        )
-    )
-    time.sleep(CACHE_SECONDS + 1.5)  # past max-age (nginx counts whole seconds): If-None-Match
-    third = _headers(port, path)
-    checks.append(
-        (
-            "stale API answers revalidated by ETag",
-            third.get("x-cache-status") == "REVALIDATED",
-            f"after max-age: {third.get('x-cache-status')} ({third.get('cache-control')})",
-        )
-    )
-    body = _body(port, "/opensearch.xml", {"Host": "search.example.org"})
-    checks.append(
-        (
-            "OpenSearch URLs follow the client's host",
-            "http://search.example.org/search?" in body,
-            "template on search.example.org" if "search.example.org" in body else body[:200],
-        )
-    )
-    statuses = [_status(limited_port, f"/api/v1/search?q=vote{n}") for n in range(60)]
-    checks.append(
-        (
-            "edge rate limit answers 429 to a burst",
-            statuses.count(429) > 0 and statuses.count(200) > 0,
-            f"{statuses.count(200)} × 200, {statuses.count(429)} × 429 of 60",
-        )
-    )
-    return checks
-
-
-COMPRESSED = ("/api/v1/search?q=flood", "/search?q=flood", "/search.atom?q=flood",
-              "/search.rss?q=flood", "/opensearch.xml", "/embed.js")  # fmt: skip
-BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chrome and Firefox send
-
-
-def compression_check(port: int) -> Check:
-    """Each text type, asked with a browser's Accept-Encoding: gzip that decompresses,
-    with the identity answer's ETag and Vary; asked without: identity."""
-    problems = []
-    for path in COMPRESSED:
-        packed, packed_body = _request(port, path, {"Accept-Encoding": BROWSER_ENCODINGS})
-        plain, _ = _request(port, path)
-        encoding = packed.getheader("Content-Encoding")
-        vary = [v.strip().lower() for v in (packed.getheader("Vary") or "").split(",")]
-        if encoding != "gzip" or plain.getheader("Content-Encoding"):
-            problems.append(f"{path}: {encoding} / {plain.getheader('Content-Encoding')}")
-        elif not gzip.decompress(packed_body):
-            problems.append(f"{path}: empty after gunzip")
-        elif not _same_etag(packed.getheader("ETag"), plain.getheader("ETag")):
-            problems.append(f"{path}: ETag {packed.getheader('ETag')} vs {plain.getheader('ETag')}")
-        elif vary.count("accept-encoding") != 1:
-            problems.append(f"{path}: Vary {packed.getheader('Vary')!r}")
-    return (
-        "gzip when asked, identity otherwise, one ETag for both",
-        not problems,
-        "; ".join(problems) or f"{len(COMPRESSED)} text types gzipped for a browser",
-    )
-
-
-def _same_etag(compressed: str | None, identity: str | None) -> bool:
-    """The answers' tags match: the same weak tag (the API's and pages'), or the weak form
-    of a strong one (static files), which nginx must weaken when it changes the bytes."""
-    return compressed == identity or (identity is not None and compressed == f"W/{identity}")
-
-
-def connection_limit_check(port: int, limit: int) -> Check:
-    """One address holds more requests in flight than *limit*; another asks meanwhile."""
-    socks = [_held_request(port) for _ in range(limit + HELD_EXTRA)]
-    try:
-        answers = _first_bytes(socks, seconds=2.0)
-        other = _status(port, "/api/v1/search?q=flood", source=BYSTANDER)
-    finally:
-        for sock in socks:
-            sock.close()
-    refused = sum(a.startswith(b"HTTP/1.1 503 ") for a in answers)
-    held = answers.count(b"")
-    return (
-        "edge connection limit answers 503 to one address, serves another",
-        refused == HELD_EXTRA and held == limit and other == 200,
-        f"{len(socks)} requests in flight from {FLOODER}: {held} held, {refused} × 503 "
-        f"(limit_conn {limit}); {BYSTANDER} meanwhile: {other}",
-    )
-
-
-def shipped_connection_limit(config: str) -> int:
-    found = re.search(r"^\s*limit_conn \S+ (\d+);", config, re.M)
-    if found is None:
-        raise RuntimeError(f"{CONFIG} sets no limit_conn")
-    return int(found[1])
-
-
-def _held_request(port: int) -> socket.socket:
-    """A request nginx keeps in progress: its headers sent, the body they promise never."""
-    sock = socket.create_connection((HOST, port), timeout=5, source_address=(FLOODER, 0))
-    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
-    return sock
-
-
-def _first_bytes(socks: Sequence[socket.socket], seconds: float) -> list[bytes]:
-    """What each socket received within *seconds* (b"" for those still waiting)."""
-    answers: dict[socket.socket, bytes] = {}
-    deadline = time.monotonic() + seconds
-    with selectors.DefaultSelector() as selector:
-        for sock in socks:
-            selector.register(sock, selectors.EVENT_READ)
-        while len(answers) < len(socks) and (left := deadline - time.monotonic()) > 0:
-            for key, _ in selector.select(left):
-                ready = key.fileobj
-                assert isinstance(ready, socket.socket)
-                answers[ready] = ready.recv(64)
-                selector.unregister(ready)
-    return [answers.get(sock, b"") for sock in socks]
-
-
-def _request(
-    port: int, path: str, headers: dict[str, str] | None = None, source: str | None = None
-) -> Any:
-    import http.client
-
-    address = (source, 0) if source else None
-    conn = http.client.HTTPConnection(HOST, port, timeout=10, source_address=address)
-    conn.request("GET", path, headers=headers or {})
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response, body
-
-
-def _headers(port: int, path: str) -> dict[str, str]:
-    response, _ = _request(port, path)
-    return {k.lower(): v for k, v in response.getheaders()}
-
-
-def _body(port: int, path: str, headers: dict[str, str]) -> str:
-    _, body = _request(port, path, headers)
-    return str(body.decode("utf-8", "replace"))
-
-
-def _status(port: int, path: str, source: str | None = None) -> int:
-    response, _ = _request(port, path, source=source)
-    return int(response.status)
 
 
 @dataclass
@@ -440,7 +179,7 @@ def publish_checks(
 def kill_checks(result: LoadResult, nginx_port: int) -> list[Check]:
     """After a replica was killed mid-load: no request failed, nginx still answers."""
     failed = result.errors + result.requests - result.ok
-    after = [_status(nginx_port, f"/search?q={w}") for w in WORDS]
+    after = [status(nginx_port, f"/search?q={w}") for w in WORDS]
     return [
         (
             "zero failed requests through publish and kill",
@@ -568,7 +307,7 @@ def run(args: argparse.Namespace, drill: Drill) -> tuple[str, list[Check]]:
     start_replicas(drill, args.replica_workers)
     config = CONFIG.read_text("utf-8")
     two, one, limited = start_nginx(drill, config)
-    checks = edge_checks(two, limited)
+    checks = edge_checks(two, limited, CACHE_SECONDS)
     checks.append(compression_check(two))
     checks.append(connection_limit_check(limited, shipped_connection_limit(config)))
     throughput = throughputs(args, one, two)

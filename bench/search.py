@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.build import code_version
 from bench.common import (
     OUT,
     ROOT,
+    code_version,
     median,
     ms_since,
     own_peak_rss_mb,
