@@ -25,7 +25,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import OUT, ROOT, shown
+
 ZH = ROOT.parent / "shared" / "corpus" / "zh"
 
 
@@ -35,10 +36,12 @@ def step(*args: str) -> None:
 
 
 def run_case(archive: Path, name: str, kind: str, out: Path, quick: bool, report: Path) -> None:
-    index = out / f"index-{name}"
-    step("bench.build", str(archive), "--out", str(out), "--index", str(index), "--workers", "2")
-    step("bench.search", str(index), "--archive", str(archive), "--kind", kind, "--out", str(out))
-    compare = ["bench.compare", "--index", str(index), "--kind", kind, "--out", str(report)]
+    """The three benchmarks of one archive. Paths are passed relative to the repository
+    (the steps run there) where they can be, so that the reports quote them so."""
+    source, folder, index = shown(archive), shown(out), shown(out / f"index-{name}")
+    step("bench.build", source, "--out", folder, "--index", index, "--workers", "2")
+    step("bench.search", index, "--archive", source, "--kind", kind, "--out", folder)
+    compare = ["bench.compare", "--index", index, "--kind", kind, "--out", shown(report)]
     step(*compare, *(["--quick"] if quick else []))
 
 
@@ -52,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("/tmp/eventsearch-bench"),
         help="where the synthetic archive is generated",
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
         "--reports",
         type=Path,
@@ -64,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     archive = args.work / f"synth{args.events}-seed{args.seed}"
     if not (archive / "news").is_dir():
-        step("bench.synth", str(archive), "--events", str(args.events), "--seed", str(args.seed))
+        step("bench.synth", shown(archive), "--events", str(args.events), "--seed", str(args.seed))
     run_case(archive, archive.name, "synth", args.out, args.quick, args.reports / "performance.md")
     if not args.no_zh and (ZH / "news").is_dir():
         run_case(ZH, "zh", "zh", args.out, args.quick, args.reports / "performance-zh.md")

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -33,9 +31,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.loadgen import percentile
+from bench.common import ROOT, median, percentile, rss_mb
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "archive"
 DAY = "news/2019/06/19"  # an existing day of the example archive
 SLUG = "a-generated-event-page-just-under-the-page-size-limit"
@@ -65,16 +62,6 @@ class Report:
     def ok(self) -> bool:
         growth = self.rss_end_mb - self.rss_start_mb
         return self.max_ms < MAX_SECONDS * 1000 and abs(growth) <= MAX_RSS_GROWTH_MB
-
-
-def rss_mb() -> float:
-    """Resident memory of this process (psutil when installed, else /proc/self/statm)."""
-    try:
-        import psutil  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    return float(psutil.Process().memory_info().rss) / 2**20
 
 
 def made_up_word(rng: random.Random, syllables: int) -> str:
@@ -186,7 +173,7 @@ def drill(args: argparse.Namespace, work: Path) -> Report:
         index_seconds=round(index_seconds, 1),
         max_ms=round(max(ms), 1),
         p95_ms=round(percentile(ms, 0.95), 1),
-        median_ms=round(statistics.median(ms), 1),
+        median_ms=round(median(ms), 1),
         slowest=max(times)[1],
         max_json_bytes=max(sizes),
         rss_start_mb=round(start, 1),

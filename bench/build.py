@@ -24,11 +24,9 @@ archive, the index, the output table (``OUT/build-<archive name>.md``).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
+import logging
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -39,14 +37,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PHASES = ("baseline", "full", "single", "rerun")
-LABELS = {
-    "baseline": "plain Whoosh loop (1 process)",
-    "full": "eventsearch full build",
-    "single": "eventsearch full build, 1 worker",
-    "rerun": "eventsearch no-change re-run",
-}
+from bench.build_report import LABELS, PHASES, ok, render
+from bench.common import (
+    OUT,
+    ROOT,
+    code_version,
+    disk_usage,
+    own_peak_rss_mb,
+    publish,
+    setup_logging,
+    shown,
+)
+
+log = logging.getLogger("bench.build").info
 
 
 # Steps of indexer.build timed in the parent process of a run (those that exist are wrapped;
@@ -65,27 +68,6 @@ STEPS = (
 # Helpers shared by parent and phases.
 
 
-def code_version() -> str:
-    """A short hash of indexer/ and search/ sources: shows when the library changed between
-    phases (it is edited by others while benchmarks run)."""
-    digest = hashlib.blake2b(digest_size=5)
-    for path in sorted([*ROOT.glob("indexer/*.py"), *ROOT.glob("search/*.py")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def disk_usage(path: Path) -> int:
-    """Bytes allocated on disk under *path* (like ``du``)."""
-    total = 0
-    for dirpath, _, filenames in os.walk(path):
-        for name in filenames:
-            try:
-                total += (Path(dirpath) / name).lstat().st_blocks * 512
-            except OSError:
-                continue
-    return total
-
-
 def cpu_seconds() -> float:
     """User + system CPU of this process and its waited-for descendants."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -95,9 +77,8 @@ def cpu_seconds() -> float:
 
 def peak_rss_mb() -> tuple[float, float]:
     """(this process, largest waited-for descendant) peak RSS in MB (Linux: ru_maxrss in KB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return round(own, 1), round(children, 1)
+    return round(own_peak_rss_mb(), 1), round(children, 1)
 
 
 def _stop_forkserver() -> None:
@@ -254,29 +235,23 @@ def spawn_phase(phase: str, args: argparse.Namespace, index: Path) -> dict[str, 
         "--workers",
         str(args.workers),
     ]
-    print(f"[bench.build] {phase}: {LABELS[phase]} …", file=sys.stderr, flush=True)
+    log(f"{phase}: {LABELS[phase]} …")
     load_before = os.getloadavg()[0]
     wall = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - wall
     load = [load_before, os.getloadavg()[0]]
     if done.returncode != 0:
-        log = Path(args.out) / f"build-{args.name}-{phase}.stderr"
-        log.write_text(done.stderr, "utf-8")
+        kept = Path(args.out) / f"build-{args.name}-{phase}.stderr"
+        kept.write_text(done.stderr, "utf-8")
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         error = lines[-1] if lines else f"exit code {done.returncode}"
-        print(
-            f"[bench.build] {phase}: FAILED after {wall:.1f}s: {error} (see {log})", file=sys.stderr
-        )
-        return {"failed": error, "wall": wall, "load": load, "stderr": str(log)}
+        log(f"{phase}: FAILED after {wall:.1f}s: {error} (see {kept})")
+        return {"failed": error, "wall": wall, "load": load, "stderr": str(kept)}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = wall
     result["load"] = load
-    print(
-        f"[bench.build] {phase}: {result['seconds']:.1f}s ({wall:.1f}s with start-up)",
-        file=sys.stderr,
-        flush=True,
-    )
+    log(f"{phase}: {result['seconds']:.1f}s ({wall:.1f}s with start-up)")
     return result
 
 
@@ -306,101 +281,12 @@ def fresh_index_dir(index: Path) -> None:
     shutil.rmtree(index)
 
 
-def _mb(n: float) -> str:
-    return f"{n / 1e6:,.1f}"
-
-
-def _ok(results: dict[str, dict[str, Any]], phase: str) -> bool:
-    return phase in results and "failed" not in results[phase]
-
-
-def render(name: str, args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> str:
-    built = [p for p in ("full", "single") if _ok(results, p)]
-    base = results["baseline"] if _ok(results, "baseline") else None
-    ref = results[built[0]] if built else base
-    size_note = f"{ref['events']:,} events, {ref['days']:,} days" if ref else "no phase succeeded"
-    lines = [
-        f"## Build benchmark: `{name}` ({size_note})",
-        "",
-        f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, workers={args.workers}; each phase in a fresh process; "
-        "peak RSS is ru_maxrss of the phase process / of its largest child (indexing worker); "
-        "CPU s = user + system time of the phase process and its children (start-up included); "
-        "the machine is shared, so the 1-minute load average is shown.",
-        "",
-        "| phase | events | seconds | events/s | CPU s | size MB | peak RSS MB (main / child) "
-        "| ratio | load avg before/after |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
-    ]
-    for phase in PHASES:
-        if phase not in results:
-            continue
-        r = results[phase]
-        load = f"{r['load'][0]:.2f} / {r['load'][1]:.2f}"
-        if "failed" in r:
-            lines.append(
-                f"| {LABELS[phase]} | - | FAILED after {r['wall']:.0f} s | - | - | - | - | "
-                f"`{_cell(r['failed'])}` | {load} |"
-            )
-            continue
-        rate = f"{r['events'] / r['seconds']:,.0f}" if r["seconds"] > 0 else "-"
-        if phase == "baseline":
-            ratio = "1.00x (reference)"
-        elif phase == "rerun":
-            of = results[built[0]]["seconds"] if built else math.nan
-            what = LABELS[built[0]] if built else "full build"
-            ratio = f"{100 * r['seconds'] / of:.2f}% of {what} (mode: {r['mode']})"
-        else:
-            ratio = f"{base['seconds'] / r['seconds']:.2f}x speedup vs baseline" if base else "-"
-        size = _mb(r["bytes"]) if phase != "rerun" else "(same)"
-        lines.append(
-            f"| {LABELS[phase]} | {r['events']:,} | {r['seconds']:.2f} | {rate} | "
-            f"{r['cpu_seconds']:.1f} | {size} | "
-            f"{r['rss_self_mb']:,.0f} / {r['rss_children_mb']:,.0f} | {ratio} | {load} |"
-        )
-    if built and base:
-        full = results[built[0]]
-        lines += [
-            "",
-            f"Index size: eventsearch {_mb(full['bytes'])} MB (of which columns/ + vocab "
-            f"{_mb(full['columns_bytes'])} MB) vs plain Whoosh {_mb(base['bytes'])} MB "
-            f"({full['bytes'] / max(base['bytes'], 1):.2f}x).",
-        ]
-    if built:
-        lines += [
-            "",
-            "Where the eventsearch full build spent its time (seconds, wall clock in the parent):",
-            "",
-            "| step | " + " | ".join(built) + " |",
-            "| --- | " + " | ".join("---:" for _ in built) + " |",
-        ]
-        steps = list(dict.fromkeys(k for p in built for k in results[p]["breakdown"]))
-        for step in steps:
-            cells = [f"{results[p]['breakdown'].get(step, 0.0):.2f}" for p in built]
-            lines.append(f"| {step} | " + " | ".join(cells) + " |")
-        cells = []
-        for p in built:
-            timed = results[p]["breakdown"]
-            cells.append(
-                f"{results[p]['seconds'] - sum(timed[k] for k in results[p]['top_level']):.2f}"
-            )
-        lines.append("| other (lock, prune, manifest, ...) | " + " | ".join(cells) + " |")
-    versions = ", ".join(f"{p} {results[p]['code']}" for p in PHASES if _ok(results, p))
-    lines += ["", f"Library code (hash of indexer/ and search/ sources) per phase: {versions}."]
-    return "\n".join(lines) + "\n"
-
-
-def _cell(text: str, limit: int = 240) -> str:
-    text = text.replace("|", "\\|").replace("`", "'")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.build", description=__doc__.split("\n")[0]
     )
     parser.add_argument("archive", type=Path, help="archive folder (holds news/)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="output folder")
+    parser.add_argument("--out", type=Path, default=OUT, help="output folder")
     parser.add_argument("--index", type=Path, help="index directory (default OUT/index-<name>)")
     parser.add_argument("--workers", type=int, default=2, help="indexing workers for run()")
     parser.add_argument("--with-single", action="store_true", help="also time run() with 1 worker")
@@ -416,55 +302,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     archive = args.archive.resolve()
-    name = archive.name if archive.name != "news" else archive.parent.name
-    index = (args.index or args.out / f"index-{name}").resolve()
-    args.name = name
-    if args.phase:
-        args.index = index
-        return run_phase(args)
-    if not (archive / "news").is_dir() and archive.name != "news":
-        raise SystemExit(f"{archive} has no news/ folder")
-    args.out.mkdir(parents=True, exist_ok=True)
-    saved = args.out / f"build-{name}.json"
-    if args.render:
-        loaded: dict[str, dict[str, Any]] = json.loads(saved.read_text("utf-8"))
-        return write_table(name, args, loaded, index)
-    if not args.no_warm:
-        size, seconds = warm_page_cache(archive)
-        print(
-            f"[bench.build] read {size / 1e6:,.0f} MB of archive in {seconds:.1f}s "
-            "(page cache warm-up)",
-            file=sys.stderr,
-        )
+    args.name = archive.name if archive.name != "news" else archive.parent.name
+    args.index = (args.index or args.out / f"index-{args.name}").resolve()
+    return args
+
+
+def chosen_phases(args: argparse.Namespace) -> list[str]:
     chosen = [p.strip() for p in args.phases.split(",") if p.strip()] or [
         p for p in PHASES if p != "single" or args.with_single
     ]
     if bad := [p for p in chosen if p not in PHASES]:
         raise SystemExit(f"unknown phase {bad[0]!r}; phases: {', '.join(PHASES)}")
+    return [p for p in PHASES if p in chosen]
+
+
+def run_phases(args: argparse.Namespace, saved: Path) -> dict[str, dict[str, Any]]:
+    """Each chosen phase in turn, the results saved after each."""
     results: dict[str, dict[str, Any]] = {}
-    for phase in [p for p in PHASES if p in chosen]:
+    index = args.index
+    for phase in chosen_phases(args):
         if phase in ("full", "single"):
             fresh_index_dir(index)
         elif (
             phase == "rerun"
-            and not (_ok(results, "full") or _ok(results, "single"))
+            and not (ok(results, "full") or ok(results, "single"))
             and not (index / "CURRENT").exists()
         ):
-            print("[bench.build] rerun: skipped (no index was built)", file=sys.stderr)
+            log("rerun: skipped (no index was built)")
             continue
         results[phase] = spawn_phase(phase, args, index)
         saved.write_text(json.dumps(results, indent=1), "utf-8")
-    return write_table(name, args, results, index)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    setup_logging()
+    args = parse_args(argv)
+    if args.phase:
+        return run_phase(args)
+    archive = args.archive.resolve()
+    if not (archive / "news").is_dir() and archive.name != "news":
+        raise SystemExit(f"{archive} has no news/ folder")
+    args.out.mkdir(parents=True, exist_ok=True)
+    saved = args.out / f"build-{args.name}.json"
+    if args.render:
+        loaded: dict[str, dict[str, Any]] = json.loads(saved.read_text("utf-8"))
+        return write_table(args.name, args, loaded, args.index)
+    if not args.no_warm:
+        size, seconds = warm_page_cache(archive)
+        log(f"read {size / 1e6:,.0f} MB of archive in {seconds:.1f}s (page cache warm-up)")
+    return write_table(args.name, args, run_phases(args, saved), args.index)
 
 
 def write_table(
     name: str, args: argparse.Namespace, results: dict[str, dict[str, Any]], index: Path
 ) -> int:
-    table = render(name, args, results)
-    print(table)
-    out = args.out / f"build-{name}.md"
-    out.write_text(table, "utf-8")
-    print(f"written {out}; index left at {index}", file=sys.stderr)
+    publish(render(name, args, results), args.out / f"build-{name}.md")
+    log(f"index left at {shown(index)}")
     return 0
 
 

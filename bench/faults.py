@@ -38,9 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.build import disk_usage
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT, disk_usage
 
 
 @dataclass
@@ -161,47 +159,65 @@ def prepare(folder: Path, events: int, seed: int, workers: int) -> tuple[Path, P
 # kill -9
 
 
+def kill_at(archive: Path, index: Path, extra: list[str], delay: float) -> bool:
+    """Run ``eventsearch index`` and kill its process group after *delay* seconds; whether
+    it had finished first."""
+    proc = subprocess.Popen(
+        [*index_cmd(archive, index), *extra],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: workers die with it
+    )
+    time.sleep(delay)
+    finished = proc.poll() is not None
+    if not finished:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return finished
+
+
+def after_kill(archive: Path, index: Path, workers: int, before: int, after: int) -> str:
+    """'' when the killed run kept every promise and the next run recovers; else what broke."""
+    problem = check_index(index, {before, after})
+    recovered = run_index(archive, index, "--workers", str(workers))
+    if not problem and recovered.code != 0:
+        problem = f"next run failed: {recovered.stderr.strip()[-300:]}"
+    if not problem:
+        problem = check_index(index, {after}) or (
+            f"unfinished generations left: {left}" if (left := leftovers(index)) else ""
+        )
+    return problem
+
+
+def uninterrupted(archive: Path, index: Path, workers: int) -> tuple[dict[str, float], int]:
+    """Seconds of a full and of an incremental run (the range of kill times), and the
+    event count after them."""
+    timing: dict[str, float] = {}
+    count = 0
+    for mode, extra in (("full", ["--full"]), ("incremental", [])):
+        add_day(archive, 10_000 + len(timing))
+        done = run_index(archive, index, "--workers", str(workers), *extra)
+        count = int(done.report["events"])
+        timing[mode] = done.seconds
+    print(f"uninterrupted: full {timing['full']:.2f}s, incremental {timing['incremental']:.2f}s")
+    return timing, count
+
+
 def drill_kill(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     failures = 0
     with scratch(args.keep) as folder:
-        archive, index, count = prepare(folder, args.events, args.seed, args.workers)
-        timing = {}
-        for mode, extra in (("full", ["--full"]), ("incremental", [])):
-            add_day(archive, 10_000 + len(timing))
-            done = run_index(archive, index, "--workers", str(args.workers), *extra)
-            count = int(done.report["events"])
-            timing[mode] = done.seconds
-        print(
-            f"uninterrupted: full {timing['full']:.2f}s, incremental {timing['incremental']:.2f}s"
-        )
+        archive, index, _ = prepare(folder, args.events, args.seed, args.workers)
+        timing, count = uninterrupted(archive, index, args.workers)
         for number in range(args.rounds):
             mode = "full" if number % 2 == 0 else "incremental"
             add_day(archive, number)
-            before, after = count, count + 2
-            extra = ["--full"] if mode == "full" else []
+            extra = ["--workers", str(args.workers), *(["--full"] if mode == "full" else [])]
             delay = rng.uniform(0, timing[mode] * 1.1)
-            proc = subprocess.Popen(
-                [*index_cmd(archive, index), "--workers", str(args.workers), *extra],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group: workers die with it
-            )
-            time.sleep(delay)
-            finished = proc.poll() is not None
-            if not finished:
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            problem = check_index(index, {before, after})
-            recovered = run_index(archive, index, "--workers", str(args.workers))
-            if not problem and recovered.code != 0:
-                problem = f"next run failed: {recovered.stderr.strip()[-300:]}"
-            if not problem:
-                problem = check_index(index, {after}) or (
-                    f"unfinished generations left: {left}" if (left := leftovers(index)) else ""
-                )
-            count = after
+            finished = kill_at(archive, index, extra, delay)
+            problem = after_kill(archive, index, args.workers, count, count + 2)
+            count += 2
             failures += bool(problem)
             state = "finished first" if finished else f"killed at {delay:.2f}s"
             print(

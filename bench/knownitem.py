@@ -12,7 +12,8 @@ jieba words (two or more Han characters each), in shuffled order, then independe
   which also swaps in Taiwanese vocabulary and names (``软件`` -> ``軟體``, 15%);
 - ``joined``: typed without spaces (30%).
 
-Each query runs through ``Search._search`` (the result cache bypassed; first 100 hits).
+Each query runs through ``Search(index, cache_bytes=0).search`` (no result cache; first 100
+hits).
 An event whose title is the same as the target's (a duplicate page) counts as the target.
 Reported: success@1, @3, @10, MRR (over the first 100 hits), per kind, and the median and
 95th-percentile latency. ``--save`` writes every query with its rank as JSON;
@@ -26,7 +27,6 @@ import argparse
 import json
 import random
 import re
-import statistics
 import threading
 import time
 from collections.abc import Sequence
@@ -36,12 +36,13 @@ from pathlib import Path
 import rjieba
 from opencc import OpenCC
 
-from indexer.analysis import to_simplified
+from bench.common import median, percentile
+from indexer.analysis import HAN_CHARS, to_simplified
 from indexer.schema import from_stored
 from search.params import parse_request
 from search.service import Search
 
-HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+HAN_WORD = re.compile(f"[{HAN_CHARS}]{{2,}}")
 HITS = 100
 P_DROP, P_TRAD, P_TW, P_JOINED = 0.25, 0.25, 0.15, 0.30
 
@@ -100,12 +101,11 @@ def make_items(titles: dict[str, str], n: int, seed: int) -> list[Item]:
 
 
 def run_items(search: Search, items: list[Item], same: dict[str, set[str]]) -> list[Outcome]:
-    snapshot = search.snapshot()
     outcomes = []
     for item in items:
         request = parse_request([("q", item.query), ("per_page", str(HITS))])
         started = time.perf_counter()
-        result = search._search(snapshot, request)
+        result = search.search(request)
         ms = (time.perf_counter() - started) * 1000
         targets = same[item.target]
         rank = next((n for n, hit in enumerate(result.hits, 1) if hit.event.id in targets), None)
@@ -137,9 +137,8 @@ def report(outcomes: list[Outcome]) -> str:
             f"| {s['queries']:.0f} | {name} | {s['success@1']:.3f} | {s['success@3']:.3f} "
             f"| {s['success@10']:.3f} | {s['mrr']:.3f} |"
         )
-    ms = sorted(o.ms for o in outcomes)
-    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
-    lines.append(f"\nlatency: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms")
+    ms = [o.ms for o in outcomes]
+    lines.append(f"\nlatency: median {median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms")
     return "\n".join(lines)
 
 
@@ -205,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with Search(args.index, cache_bytes=0) as search:
         titles, same = load_titles(search)
         items = make_items(titles, args.events, args.seed)
-        search._search(search.snapshot(), parse_request([]))  # shared arrays, not timed
+        search.search(parse_request([]))  # builds the shared arrays, not timed
         settle()
         outcomes = run_items(search, items, same)
     print(report(outcomes))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import sys
@@ -40,10 +41,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from bench.compare import HOST, Memory, Server, free_port, log, memory_of
-from bench.loadgen import LoadResult, percentile, run_load
+from bench.common import (
+    OUT,
+    Memory,
+    machine_line,
+    memory_of,
+    percentile,
+    publish,
+    setup_logging,
+    shown,
+)
+from bench.loadgen import LoadResult, run_load
+from bench.servers import HOST, Server, eventsearch_command, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("bench.load").info
 MIX = (("search", 40), ("suggest", 35), ("event", 15), ("feed", 5), ("browse", 5))
 
 
@@ -126,8 +137,7 @@ def request_mix(index: Path, total: int, seed: int) -> tuple[list[str], list[str
 
 
 def worker_mb(server: Server) -> list[float]:
-    assert server.proc is not None
-    return _workers(memory_of(server.proc.pid))
+    return memory_of(server.pid).of("worker")
 
 
 def run_soak(server: Server, paths: Sequence[str], labels: Sequence[str], args: Any) -> Soak:
@@ -159,56 +169,71 @@ def _cells(result: LoadResult) -> str:
     )
 
 
-def render(args: Any, levels: list[Level], soak: Soak | None) -> str:
+def _levels_table(levels: list[Level]) -> list[str]:
     lines = [
-        f"## Load: `{args.index.name}`, `eventsearch serve --workers {args.workers}`",
-        "",
-        f"User actions: {', '.join(f'{k} {w}%' for k, w in MIX)} (typing a word sends one "
-        "suggestion request per keystroke); "
-        f"{args.seconds:.0f} s per level; client: Python threads, keep-alive, 127.0.0.1; "
-        f"{os.cpu_count()} CPUs shared by client and server.",
-        "",
         "| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors "
         "| worker MB before → after |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for level in levels:
-        before = " / ".join(f"{m:,.0f}" for m in _workers(level.before))
-        after = " / ".join(f"{m:,.0f}" for m in _workers(level.after))
+        before = " / ".join(f"{m:,.0f}" for m in level.before.of("worker"))
+        after = " / ".join(f"{m:,.0f}" for m in level.after.of("worker"))
         lines.append(f"| {level.concurrency} | {_cells(level.result)} | {before} → {after} |")
-    if levels:
-        lines += ["", "Latency by kind of request at the highest level (ms):", ""]
-        lines += ["| kind | requests | p50 | p95 | p99 |", "| --- | ---: | ---: | ---: | ---: |"]
-        top = levels[-1].result
-        for kind, values in sorted(top.by_label.items()):
-            lines.append(
-                f"| {kind} | {len(values):,} | {percentile(values, 0.5):.1f} | "
-                f"{percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} |"
-            )
+    if not levels:
+        return lines
+    lines += ["", "Latency by kind of request at the highest level (ms):", ""]
+    lines += ["| kind | requests | p50 | p95 | p99 |", "| --- | ---: | ---: | ---: | ---: |"]
+    for kind, values in sorted(levels[-1].result.by_label.items()):
+        lines.append(
+            f"| {kind} | {len(values):,} | {percentile(values, 0.5):.1f} | "
+            f"{percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} |"
+        )
+    return lines
+
+
+def _soak_table(soak: Soak, workers: int) -> list[str]:
+    assert soak.result is not None
+    lines = [
+        "",
+        f"### Soak: concurrency 8 for {soak.seconds:.0f} s",
+        "",
+        "| requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {_cells(soak.result)} |",
+        "",
+        "Worker memory (RSS MB) over the soak:",
+        "",
+        "| seconds | " + " | ".join(f"worker {n + 1}" for n in range(workers)) + " |",
+        "| ---: | " + " | ".join("---:" for _ in range(workers)) + " |",
+    ]
+    for t, mb in soak.samples:
+        lines.append(f"| {t:,.0f} | " + " | ".join(f"{m:,.0f}" for m in mb) + " |")
+    return lines
+
+
+def render(args: Any, levels: list[Level], soak: Soak | None) -> str:
+    lines = [
+        f"## Load: `{shown(args.index)}`, `eventsearch serve --workers {args.workers}`",
+        "",
+        f"{machine_line()} User actions: {', '.join(f'{k} {w}%' for k, w in MIX)} (typing a "
+        "word sends one suggestion request per keystroke); "
+        f"{args.seconds:.0f} s per level; client: Python threads, keep-alive, 127.0.0.1, "
+        "on the same cores as the server.",
+        "",
+        *_levels_table(levels),
+    ]
     if soak and soak.result:
-        lines += [
-            "",
-            f"### Soak: concurrency 8 for {soak.seconds:.0f} s",
-            "",
-            "| requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: |",
-            f"| {_cells(soak.result)} |",
-            "",
-            "Worker memory (RSS MB) over the soak:",
-            "",
-            "| seconds | " + " | ".join(f"worker {n + 1}" for n in range(args.workers)) + " |",
-            "| ---: | " + " | ".join("---:" for _ in range(args.workers)) + " |",
-        ]
-        for t, mb in soak.samples:
-            lines.append(f"| {t:,.0f} | " + " | ".join(f"{m:,.0f}" for m in mb) + " |")
+        lines += _soak_table(soak, args.workers)
     return "\n".join(lines) + "\n"
 
 
-def _workers(memory: Memory) -> list[float]:
-    return [rss for _, name, rss, _ in memory.processes if name == "worker"]
+def failures(levels: list[Level], soak: Soak | None) -> int:
+    """Requests that failed or answered other than 200, over the levels and the soak."""
+    results = [lv.result for lv in levels] + ([soak.result] if soak and soak.result else [])
+    return sum(r.errors + r.requests - r.ok for r in results)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.load", description=__doc__.split("\n")[0]
     )
@@ -220,51 +245,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--soak", type=float, default=0.0, help="soak seconds at concurrency 8")
     parser.add_argument("--sample", type=float, default=30.0, help="soak memory sample period")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     args.index = args.index.resolve()
+    return args
+
+
+def run_levels(
+    server: Server, paths: list[str], labels: list[str], args: argparse.Namespace
+) -> list[Level]:
+    levels = []
+    offset = 0
+    for concurrency in (int(c) for c in args.levels.split(",") if c.strip()):
+        before = memory_of(server.pid)
+        result = run_load(  # each level starts somewhere new in the mix
+            HOST, server.port, paths[offset:] + paths[:offset], concurrency, args.requests,
+            args.seconds, labels=labels[offset:] + labels[:offset],
+        )  # fmt: skip
+        offset = (offset + 7919) % len(paths)
+        levels.append(Level(concurrency, result, before, memory_of(server.pid)))
+        log(
+            f"c={concurrency}: {result.rps:,.0f} req/s, p99 {result.p(0.99):.1f} ms, "
+            f"{result.errors + result.requests - result.ok} errors {result.error_samples}"
+        )
+    return levels
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    setup_logging()
+    args = parse_args(argv)
     paths, labels = request_mix(args.index, 50_000, args.seed)
     log(f"mix: {len(paths):,} requests: {dict(Counter(labels))}")
     port = free_port()
     args.out.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable, "-m", "eventsearch.cli", "serve", "--index", str(args.index),
-        "--port", str(port), "--workers", str(args.workers),
-    ]  # fmt: skip
+    command = eventsearch_command(sys.executable, args.index, port, "--workers", str(args.workers))
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # served as users serve it, logs included
-    levels: list[Level] = []
+    log_file = args.out / "load-server.log"
     soak = None
-    with Server(
-        "eventsearch", command, port, "/healthz", args.out / "load-server.log", env, args.workers
-    ) as server:
+    with Server("eventsearch", command, port, "/healthz", log_file, env, args.workers) as server:
         server.start()
-        assert server.proc is not None
-        offset = 0
-        for concurrency in (int(c) for c in args.levels.split(",") if c.strip()):
-            before = memory_of(server.proc.pid)
-            result = run_load(  # each level starts somewhere new in the mix
-                HOST, port, paths[offset:] + paths[:offset], concurrency, args.requests,
-                args.seconds, labels=labels[offset:] + labels[:offset],
-            )  # fmt: skip
-            offset = (offset + 7919) % len(paths)
-            levels.append(Level(concurrency, result, before, memory_of(server.proc.pid)))
-            log(
-                f"c={concurrency}: {result.rps:,.0f} req/s, p99 {result.p(0.99):.1f} ms, "
-                f"{result.errors + result.requests - result.ok} errors {result.error_samples}"
-            )
+        levels = run_levels(server, paths, labels, args)
         if args.soak:
             soak = run_soak(server, paths, labels, args)
-    table = render(args, levels, soak)
-    out = args.out / f"load-{args.index.name}.md"
-    out.write_text(table, "utf-8")
     (args.out / f"load-{args.index.name}.json").write_text(
         json.dumps({"levels": [(lv.concurrency, lv.result.rps) for lv in levels]}), "utf-8"
     )
-    print(table)
-    failed = sum(lv.result.errors + lv.result.requests - lv.result.ok for lv in levels)
-    if soak and soak.result:
-        failed += soak.result.errors + soak.result.requests - soak.result.ok
-    return 1 if failed else 0
+    publish(render(args, levels, soak), args.out / f"load-{args.index.name}.md")
+    return 1 if failures(levels, soak) else 0
 
 
 if __name__ == "__main__":

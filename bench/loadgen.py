@@ -21,8 +21,10 @@ import statistics
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+from bench.common import percentile
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -37,14 +39,6 @@ def check_loopback(host: str) -> None:
     except ValueError:
         pass
     raise ValueError(f"load generator only targets loopback addresses, not {host!r}")
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile (``share`` in 0..1)."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
 @dataclass
@@ -118,6 +112,72 @@ class KeepAlive:
             self.conn = None
 
 
+@dataclass
+class _Plan:
+    """What every worker thread of :func:`run_load` shares."""
+
+    host: str
+    port: int
+    paths: Sequence[str]
+    labels: Sequence[str] | None
+    max_requests: int
+    deadline: float
+    result: LoadResult
+    counter: Iterator[int] = field(default_factory=itertools.count)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class _Tally:
+    """One worker's own counts, added to the result when it stops."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    labelled: dict[str, list[float]] = field(default_factory=dict)
+
+    def add_to(self, result: LoadResult) -> None:
+        result.latencies_ms.extend(self.latencies)
+        result.statuses.update(self.statuses)
+        result.errors += sum(1 for e in self.errors if not e.startswith("HTTP "))
+        result.error_samples.extend(self.errors[: 3 - len(result.error_samples)])
+        for label, values in self.labelled.items():
+            result.by_label.setdefault(label, []).extend(values)
+
+
+def _worker(plan: _Plan) -> None:
+    client = KeepAlive(plan.host, plan.port)
+    tally = _Tally()
+    try:
+        while True:
+            number = next(plan.counter)  # itertools.count is atomic under the GIL
+            if number >= plan.max_requests or time.perf_counter() >= plan.deadline:
+                break
+            path = plan.paths[number % len(plan.paths)]
+            sent = time.perf_counter()
+            try:
+                status, _ = client.get(path)
+            except Exception as exc:  # a failed request is counted, not fatal
+                tally.errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            tally.latencies.append((time.perf_counter() - sent) * 1000)
+            tally.statuses[status] += 1
+            if status != 200 and len(tally.errors) < 3:
+                tally.errors.append(f"HTTP {status} for {path}")
+            if plan.labels is not None:
+                label = plan.labels[number % len(plan.paths)]
+                tally.labelled.setdefault(label, []).append(tally.latencies[-1])
+    finally:
+        client.close()
+        with plan.lock:
+            tally.add_to(plan.result)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_load(
     host: str,
     port: int,
@@ -134,56 +194,18 @@ def run_load(
     if not paths:
         raise ValueError("no paths to request")
     result = LoadResult(concurrency)
-    counter = itertools.count()
-    lock = threading.Lock()
     started = time.perf_counter()
-    deadline = started + max_seconds
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-
-    def worker() -> None:
-        client = KeepAlive(host, port)
-        latencies: list[float] = []
-        statuses: Counter[int] = Counter()
-        errors: list[str] = []
-        labelled: dict[str, list[float]] = {}
-        try:
-            while True:
-                number = next(counter)  # itertools.count is atomic under the GIL
-                if number >= max_requests or time.perf_counter() >= deadline:
-                    break
-                path = paths[number % len(paths)]
-                sent = time.perf_counter()
-                try:
-                    status, _ = client.get(path)
-                except Exception as exc:  # a failed request is counted, not fatal
-                    errors.append(f"{type(exc).__name__}: {exc}")
-                    continue
-                latencies.append((time.perf_counter() - sent) * 1000)
-                statuses[status] += 1
-                if status != 200 and len(errors) < 3:
-                    errors.append(f"HTTP {status} for {path}")
-                if labels is not None:
-                    labelled.setdefault(labels[number % len(paths)], []).append(latencies[-1])
-        finally:
-            client.close()
-            with lock:
-                result.latencies_ms.extend(latencies)
-                result.statuses.update(statuses)
-                result.errors += sum(1 for e in errors if not e.startswith("HTTP "))
-                result.error_samples.extend(errors[: 3 - len(result.error_samples)])
-                for label, values in labelled.items():
-                    result.by_label.setdefault(label, []).extend(values)
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    plan = _Plan(host, port, paths, labels, max_requests, started + max_seconds, result)
+    cpu_before = _cpu_seconds()
+    threads = [
+        threading.Thread(target=_worker, args=(plan,), daemon=True) for _ in range(concurrency)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(max_seconds + 120)  # requests time out after 60 s each
     result.seconds = time.perf_counter() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    result.client_cpu_s = (
-        cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
-    )
+    result.client_cpu_s = _cpu_seconds() - cpu_before
     result.requests = sum(result.statuses.values())
     sent = result.requests + result.errors
     result.stopped_by = "requests" if sent >= max_requests else "seconds"

@@ -23,150 +23,46 @@ Everything runs on 127.0.0.1 in a temporary folder, with ``deploy/nginx.conf`` i
    to it (their /healthz, and a search for a word only the new day has). Then one replica
    is killed with SIGKILL while requests are in flight. Every request must succeed.
 
-Exit status 0 only when every check held; the report is written to OUT/replicas.md.
+``bench.nginx`` runs nginx; ``bench.edge`` holds the checks of step 2. Exit status 0 only
+when every check held; the report is written to OUT/replicas.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
+import logging
 import os
-import re
-import selectors
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.compare import HOST, Server, free_port, log
+from bench.common import OUT, ROOT, machine_line, publish, setup_logging
+from bench.edge import (
+    Check,
+    compression_check,
+    connection_limit_check,
+    edge_checks,
+    shipped_connection_limit,
+    status,
+)
 from bench.loadgen import LoadResult, get, run_load
+from bench.nginx import Nginx, render_site, wait_for
+from bench.servers import HOST, Server, eventsearch_command, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("bench.replicas").info
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NEW_WORD = "zebracorn"  # only the day published mid-run has it
 CACHE_SECONDS = 2  # the replicas' max-age here (60 by default), so revalidation shows soon
-FLOODER, BYSTANDER = "127.0.0.2", "127.0.0.3"  # two client addresses (127/8 is loopback)
-HELD_EXTRA = 5  # requests the flooder holds in flight past the shipped limit_conn
-
-MAIN_CONF = """\
-{user}
-worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{includes}
-}}
-"""
-
-
-def render_site(
-    config: str, name: str, listen: int, ports: Sequence[int], cache: Path, rate: str | None
-) -> str:
-    """deploy/nginx.conf for one server: its own upstream, zones, port and cache folder.
-
-    *rate* None keeps the shipped edge limits; else it is the request rate of a load
-    phase, with the connection limit lifted too (the load comes from one address).
-    """
-    site = re.sub(
-        r"(upstream eventsearch \{\n)(.*?)(\n    keepalive)",
-        lambda m: (
-            m[1]
-            + "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
-            + m[3]
-        ),
-        config,
-        flags=re.S,
-    )
-    site = re.sub(r"#.*", "", site)  # comments mention the names replaced below
-    site = site.replace("http://eventsearch;", f"http://{name};")
-    site = site.replace("upstream eventsearch {", f"upstream {name} {{")
-    site = site.replace("zone=eventsearch_", f"zone={name}_")
-    site = site.replace("keys_zone=eventsearch:", f"keys_zone={name}:")
-    site = site.replace("limit_conn eventsearch_", f"limit_conn {name}_")
-    site = site.replace("proxy_cache eventsearch;", f"proxy_cache {name};")
-    site = site.replace("/var/cache/nginx/eventsearch", str(cache))
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
-    site = site.replace("limit_req_status 429;", "")  # once per http block, added by caller
-    if rate:
-        site = re.sub(r"rate=\d+r/s", f"rate={rate}", site)
-        site = re.sub(r"(limit_conn \S+) \d+;", r"\1 65535;", site)  # nginx's maximum
-    return site
-
-
-class Nginx:
-    def __init__(self, tmp: Path, sites: list[str]) -> None:
-        self.tmp = tmp
-        for sub in (
-            "body",
-            "proxy",
-            "fastcgi",
-            "uwsgi",
-            "scgi",
-            "cache-two",
-            "cache-one",
-            "cache-limited",
-        ):
-            (tmp / sub).mkdir(exist_ok=True)
-        user = ""
-        if os.geteuid() == 0:  # nginx's workers drop to nobody: let them at the folders
-            user = "user nobody nogroup;"
-            for path in [tmp, *tmp.iterdir()]:
-                if path.is_dir():
-                    path.chmod(0o777)
-        includes = "    limit_req_status 429;\n" + "\n".join(sites)
-        conf = tmp / "nginx.conf"
-        conf.write_text(MAIN_CONF.format(user=user, tmp=tmp, includes=includes), "utf-8")
-        binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        check = subprocess.run(
-            [binary, "-t", "-c", str(conf), "-p", str(tmp)], capture_output=True, text=True
-        )
-        if check.returncode != 0:
-            raise RuntimeError(f"nginx rejected the configuration:\n{check.stderr}")
-        with (tmp / "nginx-stderr.log").open("wb") as stderr:
-            self.proc = subprocess.Popen(
-                [binary, "-c", str(conf), "-p", str(tmp)],
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-                start_new_session=True,
-            )
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
-def wait_for(url_port: int, path: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if get(HOST, url_port, path, timeout=2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"127.0.0.1:{url_port}{path} did not answer 200 in {seconds:.0f} s")
 
 
 def index_and_publish(archive: Path, build: Path, published: Path) -> dict[str, Any]:
@@ -212,168 +108,98 @@ WORDS = ("election", "flood", "president", "earthquake", "protest", "minister", 
          "storm", "border", "vote", "strike", "summit", "police", "river", "trade")  # fmt: skip
 
 
-def edge_checks(port: int, limited_port: int) -> list[tuple[str, bool, str]]:
-    checks = []
-    path = "/api/v1/search?q=flood"
-    first = _headers(port, path)
-    second = _headers(port, path)
-    checks.append(
-        (
-            "API answers cached at the edge",
-            second.get("x-cache-status") == "HIT",
-            f"first {first.get('x-cache-status')}, second {second.get('x-cache-status')}",
-        )
-    )
-    time.sleep(CACHE_SECONDS + 1.5)  # past max-age (nginx counts whole seconds): If-None-Match
-    third = _headers(port, path)
-    checks.append(
-        (
-            "stale API answers revalidated by ETag",
-            third.get("x-cache-status") == "REVALIDATED",
-            f"after max-age: {third.get('x-cache-status')} ({third.get('cache-control')})",
-        )
-    )
-    body = _body(port, "/opensearch.xml", {"Host": "search.example.org"})
-    checks.append(
-        (
-            "OpenSearch URLs follow the client's host",
-            "http://search.example.org/search?" in body,
-            "template on search.example.org" if "search.example.org" in body else body[:200],
-        )
-    )
-    statuses = [_status(limited_port, f"/api/v1/search?q=vote{n}") for n in range(60)]
-    checks.append(
-        (
-            "edge rate limit answers 429 to a burst",
-            statuses.count(429) > 0 and statuses.count(200) > 0,
-            f"{statuses.count(200)} × 200, {statuses.count(429)} × 429 of 60",
-        )
-    )
-    return checks
+@dataclass
+class Drill:
+    """The folders and processes of one run, all stopped and removed at the end."""
+
+    tmp: Path
+    replicas: list[Server] = field(default_factory=list)
+    nginx: Nginx | None = None
+
+    @property
+    def archive(self) -> Path:
+        return self.tmp / "archive"
+
+    @property
+    def build(self) -> Path:
+        return self.tmp / "build"
+
+    @property
+    def published(self) -> Path:
+        return self.tmp / "published"
+
+    def publish(self) -> dict[str, Any]:
+        return index_and_publish(self.archive, self.build, self.published)
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            self.nginx.stop()
+        for server in self.replicas:
+            server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-COMPRESSED = ("/api/v1/search?q=flood", "/search?q=flood", "/search.atom?q=flood",
-              "/search.rss?q=flood", "/opensearch.xml", "/embed.js")  # fmt: skip
-BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chrome and Firefox send
-
-
-def compression_check(port: int) -> tuple[str, bool, str]:
-    """Each text type, asked with a browser's Accept-Encoding: gzip that decompresses,
-    with the identity answer's ETag and Vary; asked without: identity."""
-    problems = []
-    for path in COMPRESSED:
-        packed, packed_body = _request(port, path, {"Accept-Encoding": BROWSER_ENCODINGS})
-        plain, _ = _request(port, path)
-        encoding = packed.getheader("Content-Encoding")
-        vary = [v.strip().lower() for v in (packed.getheader("Vary") or "").split(",")]
-        if encoding != "gzip" or plain.getheader("Content-Encoding"):
-            problems.append(f"{path}: {encoding} / {plain.getheader('Content-Encoding')}")
-        elif not gzip.decompress(packed_body):
-            problems.append(f"{path}: empty after gunzip")
-        elif not _same_etag(packed.getheader("ETag"), plain.getheader("ETag")):
-            problems.append(f"{path}: ETag {packed.getheader('ETag')} vs {plain.getheader('ETag')}")
-        elif vary.count("accept-encoding") != 1:
-            problems.append(f"{path}: Vary {packed.getheader('Vary')!r}")
-    return (
-        "gzip when asked, identity otherwise, one ETag for both",
-        not problems,
-        "; ".join(problems) or f"{len(COMPRESSED)} text types gzipped for a browser",
-    )
-
-
-def _same_etag(compressed: str | None, identity: str | None) -> bool:
-    """The answers' tags match: the same weak tag (the API's and pages'), or the weak form
-    of a strong one (static files), which nginx must weaken when it changes the bytes."""
-    return compressed == identity or (identity is not None and compressed == f"W/{identity}")
-
-
-def connection_limit_check(port: int, limit: int) -> tuple[str, bool, str]:
-    """One address holds more requests in flight than *limit*; another asks meanwhile."""
-    socks = [_held_request(port) for _ in range(limit + HELD_EXTRA)]
-    try:
-        answers = _first_bytes(socks, seconds=2.0)
-        other = _status(port, "/api/v1/search?q=flood", source=BYSTANDER)
-    finally:
-        for sock in socks:
-            sock.close()
-    refused = sum(a.startswith(b"HTTP/1.1 503 ") for a in answers)
-    held = answers.count(b"")
-    return (
-        "edge connection limit answers 503 to one address, serves another",
-        refused == HELD_EXTRA and held == limit and other == 200,
-        f"{len(socks)} requests in flight from {FLOODER}: {held} held, {refused} × 503 "
-        f"(limit_conn {limit}); {BYSTANDER} meanwhile: {other}",
-    )
-
-
-def shipped_connection_limit(config: str) -> int:
-    found = re.search(r"^\s*limit_conn \S+ (\d+);", config, re.M)
-    if found is None:
-        raise RuntimeError(f"{CONFIG} sets no limit_conn")
-    return int(found[1])
-
-
-def _held_request(port: int) -> socket.socket:
-    """A request nginx keeps in progress: its headers sent, the body they promise never."""
-    sock = socket.create_connection((HOST, port), timeout=5, source_address=(FLOODER, 0))
-    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
-    return sock
-
-
-def _first_bytes(socks: Sequence[socket.socket], seconds: float) -> list[bytes]:
-    """What each socket received within *seconds* (b"" for those still waiting)."""
-    answers: dict[socket.socket, bytes] = {}
+def _switched(replicas: Sequence[Server], new: str, seconds: float = 15) -> list[Any]:
+    """The generation each replica reports, once all report *new* or *seconds* passed."""
     deadline = time.monotonic() + seconds
-    with selectors.DefaultSelector() as selector:
-        for sock in socks:
-            selector.register(sock, selectors.EVENT_READ)
-        while len(answers) < len(socks) and (left := deadline - time.monotonic()) > 0:
-            for key, _ in selector.select(left):
-                ready = key.fileobj
-                assert isinstance(ready, socket.socket)
-                answers[ready] = ready.recv(64)
-                selector.unregister(ready)
-    return [answers.get(sock, b"") for sock in socks]
+    while True:
+        seen = [healthz(r.port).get("generation") for r in replicas]
+        if all(g == new for g in seen) or time.monotonic() >= deadline:
+            return seen
+        time.sleep(0.1)
 
 
-def _request(
-    port: int, path: str, headers: dict[str, str] | None = None, source: str | None = None
-) -> Any:
-    import http.client
+def publish_checks(
+    drill: Drill, nginx_port: int, started: float, timeline: dict[str, float]
+) -> list[Check]:
+    """Publish a new day while the replicas serve: both switch, both find its event."""
+    before = healthz(drill.replicas[0].port)["generation"]
+    add_new_day(drill.archive)
+    new = drill.publish()["published"]["generation"]
+    timeline["published"] = time.monotonic() - started
+    seen = _switched(drill.replicas, new)
+    timeline["both switched"] = time.monotonic() - started
+    path = f"/api/v1/search?q={NEW_WORD}"
+    found = [json.loads(get(HOST, r.port, path)[1])["total"] for r in drill.replicas]
+    through = json.loads(get(HOST, nginx_port, path)[1])["total"]
+    return [
+        (
+            "both replicas switch to the published generation",
+            seen == [new, new],
+            f"{before} → {new}; replicas report {seen}",
+        ),
+        (
+            "the new event is found on both replicas and through nginx",
+            min(found) >= 1 and through >= 1,
+            f"replicas {found}, nginx {through}",
+        ),
+    ]
 
-    address = (source, 0) if source else None
-    conn = http.client.HTTPConnection(HOST, port, timeout=10, source_address=address)
-    conn.request("GET", path, headers=headers or {})
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response, body
 
-
-def _headers(port: int, path: str) -> dict[str, str]:
-    response, _ = _request(port, path)
-    return {k.lower(): v for k, v in response.getheaders()}
-
-
-def _body(port: int, path: str, headers: dict[str, str]) -> str:
-    _, body = _request(port, path, headers)
-    return str(body.decode("utf-8", "replace"))
-
-
-def _status(port: int, path: str, source: str | None = None) -> int:
-    response, _ = _request(port, path, source=source)
-    return int(response.status)
+def kill_checks(result: LoadResult, nginx_port: int) -> list[Check]:
+    """After a replica was killed mid-load: no request failed, nginx still answers."""
+    failed = result.errors + result.requests - result.ok
+    after = [status(nginx_port, f"/search?q={w}") for w in WORDS]
+    return [
+        (
+            "zero failed requests through publish and kill",
+            failed == 0 and result.requests > 0,
+            f"{result.requests:,} requests, {failed} failed {result.error_samples}",
+        ),
+        (
+            "nginx routes around the dead replica",
+            after.count(200) == len(after),
+            f"{after.count(200)}/{len(after)} answered after the kill",
+        ),
+    ]
 
 
 def failover(
-    args: argparse.Namespace, nginx_port: int, replicas: list[Server], archive: Path,
-    build: Path, published: Path,
-) -> tuple[LoadResult, list[tuple[str, bool, str]], dict[str, float]]:  # fmt: skip
+    args: argparse.Namespace, nginx_port: int, drill: Drill
+) -> tuple[LoadResult, list[Check], dict[str, float]]:
     """Load through nginx while a generation is published and a replica is killed."""
-    checks: list[tuple[str, bool, str]] = []
-    events: dict[str, float] = {}
+    timeline: dict[str, float] = {}
     outcome: dict[str, LoadResult] = {}
-    before = healthz(replicas[0].port)["generation"]
     started = time.monotonic()
 
     def load() -> None:
@@ -384,70 +210,25 @@ def failover(
     thread = threading.Thread(target=load)
     thread.start()
     time.sleep(args.seconds * 0.3)
-    add_new_day(archive)
-    report = index_and_publish(archive, build, published)
-    events["published"] = time.monotonic() - started
-    new = report["published"]["generation"]
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        seen = [healthz(r.port).get("generation") for r in replicas]
-        if all(g == new for g in seen):
-            break
-        time.sleep(0.1)
-    events["both switched"] = time.monotonic() - started
-    checks.append(
-        (
-            "both replicas switch to the published generation",
-            seen == [new, new],
-            f"{before} → {new}; replicas report {seen}",
-        )
-    )
-    found = [
-        json.loads(get(HOST, r.port, f"/api/v1/search?q={NEW_WORD}")[1])["total"] for r in replicas
-    ]
-    through = json.loads(get(HOST, nginx_port, f"/api/v1/search?q={NEW_WORD}")[1])["total"]
-    checks.append(
-        (
-            "the new event is found on both replicas and through nginx",
-            min(found) >= 1 and through >= 1,
-            f"replicas {found}, nginx {through}",
-        )
-    )
+    checks = publish_checks(drill, nginx_port, started, timeline)
     time.sleep(max(0.0, args.seconds * 0.9 - (time.monotonic() - started)))
-    victim = replicas[1]
-    assert victim.proc is not None
-    os.killpg(victim.proc.pid, signal.SIGKILL)
-    events["replica 2 killed"] = time.monotonic() - started
+    os.killpg(drill.replicas[1].pid, signal.SIGKILL)
+    timeline["replica 2 killed"] = time.monotonic() - started
     thread.join()
-    result = outcome["load"]
-    failed = result.errors + result.requests - result.ok
-    checks.append(
-        (
-            "zero failed requests through publish and kill",
-            failed == 0 and result.requests > 0,
-            f"{result.requests:,} requests, {failed} failed {result.error_samples}",
-        )
-    )
-    after = [_status(nginx_port, f"/search?q={w}") for w in WORDS]
-    checks.append(
-        (
-            "nginx routes around the dead replica",
-            after.count(200) == len(after),
-            f"{after.count(200)}/{len(after)} answered after the kill",
-        )
-    )
-    return result, checks, events
+    checks += kill_checks(outcome["load"], nginx_port)
+    return outcome["load"], checks, timeline
 
 
 def render(
     args: argparse.Namespace, events: int, throughput: dict[str, LoadResult],
-    checks: list[tuple[str, bool, str]], timeline: dict[str, float], load: LoadResult,
+    checks: list[Check], timeline: dict[str, float], load: LoadResult,
 ) -> str:  # fmt: skip
     one, two = throughput["one replica"], throughput["two replicas"]
     lines = [
-        f"## Two replicas behind nginx ({events:,} events, {os.cpu_count()} CPUs)",
+        f"## Two replicas behind nginx ({events:,} events)",
         "",
-        f"Each replica: `eventsearch serve --read-only --workers {args.replica_workers}` "
+        f"{machine_line()} Each replica: "
+        f"`eventsearch serve --read-only --workers {args.replica_workers}` "
         f"(API max-age {CACHE_SECONDS} s, so that revalidation shows within the run); "
         f"nginx: `deploy/nginx.conf` with the edge rate limits raised for the load; load: "
         f"{args.concurrency} keep-alive clients on the same machine, result pages and "
@@ -479,6 +260,62 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+def start_replicas(drill: Drill, workers: int) -> None:
+    env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0",
+           "EVENTSEARCH_CACHE_SECONDS": str(CACHE_SECONDS)}  # fmt: skip
+    for number in (1, 2):
+        port = free_port()
+        command = eventsearch_command(
+            sys.executable, drill.published, port, "--read-only", "--workers", str(workers)
+        )
+        log_file = drill.tmp / f"replica-{number}.log"
+        server = Server(f"replica {number}", command, port, "/healthz", log_file, env, workers)
+        drill.replicas.append(server)
+        server.start()
+
+
+def start_nginx(drill: Drill, config: str) -> tuple[int, int, int]:
+    """nginx with three servers: both replicas and one (load phases, edge limits lifted),
+    and both with the shipped limits. Their ports."""
+    two, one, limited = free_port(), free_port(), free_port()
+    ports = [s.port for s in drill.replicas]
+    sites = [
+        render_site(config, "es_two", two, ports, drill.tmp / "cache-two", "100000r/s"),
+        render_site(config, "es_one", one, ports[:1], drill.tmp / "cache-one", "100000r/s"),
+        render_site(config, "es_limited", limited, ports, drill.tmp / "cache-limited", None),
+    ]
+    drill.nginx = Nginx(drill.tmp, sites)
+    for port in (two, one, limited):
+        wait_for(port, "/healthz")
+    return two, one, limited
+
+
+def throughputs(args: argparse.Namespace, one: int, two: int) -> dict[str, LoadResult]:
+    paths = mix(WORDS)
+    found = {}
+    for name, port in (("one replica", one), ("two replicas", two)):
+        run_load(HOST, port, paths, args.concurrency, 200, 5)  # warm both replicas
+        found[name] = run_load(HOST, port, paths, args.concurrency, 10**9, args.seconds)
+        log(f"{name}: {found[name].rps:,.0f} req/s")
+    return found
+
+
+def run(args: argparse.Namespace, drill: Drill) -> tuple[str, list[Check]]:
+    """The whole drill: the report and every check."""
+    shutil.copytree(args.archive, drill.archive)
+    first = drill.publish()
+    start_replicas(drill, args.replica_workers)
+    config = CONFIG.read_text("utf-8")
+    two, one, limited = start_nginx(drill, config)
+    checks = edge_checks(two, limited, CACHE_SECONDS)
+    checks.append(compression_check(two))
+    checks.append(connection_limit_check(limited, shipped_connection_limit(config)))
+    throughput = throughputs(args, one, two)
+    load, more, timeline = failover(args, two, drill)
+    checks += more
+    return render(args, first["events"], throughput, checks, timeline, load), checks
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.replicas", description=__doc__.split("\n")[0]
@@ -487,67 +324,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds per load phase")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--replica-workers", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    setup_logging()
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         raise SystemExit("nginx is not installed (Debian: apt-get install nginx-light)")
-    tmp = Path(tempfile.mkdtemp(prefix="eventsearch-replicas-"))
-    servers: list[Server] = []
-    nginx = None
+    drill = Drill(Path(tempfile.mkdtemp(prefix="eventsearch-replicas-")))
     try:
-        archive, build, published = tmp / "archive", tmp / "build", tmp / "published"
-        shutil.copytree(args.archive, archive)
-        first = index_and_publish(archive, build, published)
-        env = {
-            **os.environ,
-            "EVENTSEARCH_RATE_LIMIT": "0",
-            "EVENTSEARCH_CACHE_SECONDS": str(CACHE_SECONDS),
-        }
-        for number in (1, 2):
-            port = free_port()
-            command = [
-                sys.executable, "-m", "eventsearch.cli", "serve", "--read-only",
-                "--index", str(published), "--port", str(port),
-                "--workers", str(args.replica_workers),
-            ]  # fmt: skip
-            server = Server(
-                f"replica {number}", command, port, "/healthz",
-                tmp / f"replica-{number}.log", env, args.replica_workers,
-            )  # fmt: skip
-            servers.append(server)
-            server.start()
-        config = CONFIG.read_text("utf-8")
-        two_port, one_port, limited_port = free_port(), free_port(), free_port()
-        ports = [s.port for s in servers]
-        sites = [
-            render_site(config, "es_two", two_port, ports, tmp / "cache-two", "100000r/s"),
-            render_site(config, "es_one", one_port, ports[:1], tmp / "cache-one", "100000r/s"),
-            render_site(config, "es_limited", limited_port, ports, tmp / "cache-limited", None),
-        ]
-        nginx = Nginx(tmp, sites)
-        for port in (two_port, one_port, limited_port):
-            wait_for(port, "/healthz")
-        checks = edge_checks(two_port, limited_port)
-        checks.append(compression_check(two_port))
-        checks.append(connection_limit_check(limited_port, shipped_connection_limit(config)))
-        paths = mix(WORDS)
-        throughput = {}
-        for name, port in (("one replica", one_port), ("two replicas", two_port)):
-            run_load(HOST, port, paths, args.concurrency, 200, 5)  # warm both replicas
-            throughput[name] = run_load(HOST, port, paths, args.concurrency, 10**9, args.seconds)
-            log(f"{name}: {throughput[name].rps:,.0f} req/s")
-        load, more, timeline = failover(args, two_port, servers, archive, build, published)
-        checks += more
-        table = render(args, first["events"], throughput, checks, timeline, load)
+        table, checks = run(args, drill)
     finally:
-        if nginx is not None:
-            nginx.stop()
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "replicas.md").write_text(table, "utf-8")
-    print(table)
+        drill.stop()
+    publish(table, args.out / "replicas.md")
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import logging
 import os
 import random
 import sys
@@ -23,10 +24,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.compare import HOST, Server, free_port, log
-from bench.loadgen import KeepAlive, percentile
+from bench.common import OUT, percentile, setup_logging
+from bench.loadgen import KeepAlive
+from bench.servers import HOST, Server, eventsearch_command, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("bench.stall").info
 PROBE_EVERY_S = 0.05
 LETTERS = "abcdefghijklmnoprstuvw"
 
@@ -91,14 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--heavy", type=int, default=2, help="threads sending heavy searches")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    setup_logging()
     args.out.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, "EVENTSEARCH_RATE_LIMIT": "0", "EVENTSEARCH_LOG_LEVEL": "warning"}
-    command = [sys.executable, "-m", "eventsearch.cli", "serve", "--read-only"]
-    command += ["--index", str(args.index.resolve()), "--port", str(port)]
-    with Server("eventsearch", command, port, "/healthz", args.out / "stall.log", env, 1) as server:
+    command = eventsearch_command(sys.executable, args.index.resolve(), port, "--read-only")
+    # ready_lines=0: its one worker has answered /healthz, and at log level "warning" uvicorn
+    # logs no start-up line to wait for (waiting would last the whole READY_TIMEOUT_S).
+    log_file = args.out / "stall.log"
+    with Server("eventsearch", command, port, "/healthz", log_file, env, 0) as server:
         server.start()
         log(f"stall: {args.heavy} heavy search threads and /healthz every 50 ms")
         print(report(run(port, args.heavy, args.seconds, args.seed)))

@@ -28,18 +28,16 @@ from typing import Any
 
 import rjieba
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+from bench.common import percentile
+from indexer.analysis import HAN_CHARS
+
+HAN = re.compile(f"[{HAN_CHARS}]+")
 LATIN = re.compile(r"[^\W\d_]+")
 STEPS = (50, 95, 99)
 
 
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share / 100 * len(ordered)))] if ordered else 0.0
-
-
 def summary(values: Sequence[float]) -> dict[str, float]:
-    found = {f"p{p}": round(percentile(values, p), 3) for p in STEPS}
+    found = {f"p{p}": round(percentile(values, p / 100), 3) if values else 0.0 for p in STEPS}
     return {**found, "max": round(max(values, default=0.0), 3), "n": len(values)}
 
 

@@ -27,7 +27,7 @@ def test_search_returns_hits_facets_and_paging(client: TestClient) -> None:
 
 
 def test_search_accepts_every_filter_of_the_library(client: TestClient) -> None:
-    params = [
+    params = (
         ("q", ""),
         ("context", "Malaysia Airlines Flight 17"),
         ("year", "2014"),
@@ -37,7 +37,7 @@ def test_search_accepts_every_filter_of_the_library(client: TestClient) -> None:
         ("to", "2014-12-31"),
         ("sort", "oldest"),
         ("month", "2014-07"),
-    ]
+    )
     body = client.get("/api/v1/search", params=params).json()
     assert body["total"] >= 1
     assert body["filters"]["context"] == ["Malaysia Airlines Flight 17"]

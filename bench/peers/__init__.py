@@ -1,0 +1,57 @@
+"""The engines ``bench.compare`` sets against eventsearch, all fed the same events.
+
+Every peer indexes the events stored in one eventsearch index (read back with
+``indexer.schema.from_stored``, :func:`load_events`), and answers the query sets of
+``bench.queries`` translated to its own syntax:
+
+- ``bench.peers.datasette``: a SQLite database built with ``sqlite-utils`` (FTS5 over a
+  jieba-segmented copy of the text, JSON-array facets), served by ``datasette serve``;
+- ``bench.peers.tantivy``: tantivy through its Python bindings, in process;
+- ``bench.peers.eventsearch``: ``Search(index, cache_bytes=0).search()`` in process (no
+  result cache) and the URL of ``/api/v1/search`` for the HTTP server.
+
+Every answer is reduced to an :class:`Answer` (total, top ids, facet counts) so that totals
+can be compared between engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.event import Event
+
+FACET_SIZE = 20
+TEXT_FIELDS = ("title", "summary", "story", "outlets")
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "story": 2.0, "outlets": 0.5}  # the schema's
+COMPARED_FACETS = ("context", "domain", "year")
+
+
+@dataclass
+class Answer:
+    """What an engine said about one query: total, top ids, facet counts."""
+
+    total: int | None
+    ids: list[str] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    highlighted: bool = False
+    mode: str = ""  # eventsearch: "all", "any" (any-word fallback) or "corrected"
+
+
+def load_events(index_dir: Path) -> tuple[list[Event], Path]:
+    """All stored events of the index's current generation, in document order."""
+    from whoosh.index import open_dir
+
+    from indexer import store
+    from indexer.schema import from_stored
+
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise SystemExit(f"{index_dir} holds no eventsearch index (no CURRENT generation)")
+    ix = open_dir(str(generation))
+    try:
+        with ix.searcher() as searcher:
+            events = [from_stored(fields) for fields in searcher.all_stored_fields()]
+    finally:
+        ix.close()
+    return events, generation

@@ -1,0 +1,70 @@
+"""eventsearch as a peer: in process without the result cache, and its API's URL and answer.
+
+In process it is ``Search(index, cache_bytes=0).search(request)``: what a server computes for
+a request its cache cannot answer, every time.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from bench.peers import COMPARED_FACETS, Answer
+from bench.queries import Params
+
+
+class EventsearchPeer:
+    """eventsearch in process (no result cache) and the URL of its search API."""
+
+    name = "eventsearch"
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.service: Any = None
+
+    def open(self) -> None:
+        from search.service import Search
+
+        self.service = Search(self.index_dir, cache_bytes=0)
+        self.service.snapshot()
+
+    def close(self) -> None:
+        if self.service is not None:
+            self.service.close()
+
+    def search(self, params: Params) -> Answer:
+        from search.params import parse_request
+
+        result = self.service.search(parse_request(params))
+        return Answer(
+            total=result.total,
+            ids=[hit.event.id for hit in result.hits],
+            facets={
+                f.name: {v.value: v.count for v in f.values}
+                for f in result.facets
+                if f.name in COMPARED_FACETS
+            },
+            highlighted=True,
+            mode=result.mode,
+        )
+
+    @staticmethod
+    def path(params: Params) -> str:
+        return "/api/v1/search?" + urllib.parse.urlencode(params)
+
+    @staticmethod
+    def answer(body: bytes) -> Answer:
+        data = json.loads(body)
+        return Answer(
+            total=data.get("total"),
+            ids=[h["id"] for h in data.get("hits", [])],
+            facets={
+                f["name"]: {str(v["value"]): int(v["count"]) for v in f["values"]}
+                for f in data.get("facets", [])
+                if f["name"] in COMPARED_FACETS
+            },
+            highlighted=True,
+            mode=data.get("mode", ""),
+        )
