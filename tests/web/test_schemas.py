@@ -107,7 +107,7 @@ def test_a_merged_body_has_the_fields_of_both_types(components: dict[str, Any]) 
 
 
 def test_a_key_a_body_lacks_is_caught(components: dict[str, Any]) -> None:
-    day = {"date": "2014-07-17", "previous": None, "next": None, "events": []}
+    day: dict[str, Any] = {"date": "2014-07-17", "previous": None, "next": None, "events": []}
     assert errors(components, "Day", day) == []
     assert errors(components, "Day", {**day, "extra": 1})  # not documented
     assert errors(components, "Day", {k: v for k, v in day.items() if k != "next"})
