@@ -232,14 +232,14 @@ def test_highlights_escape_html_from_the_archive(tmp_path: Path) -> None:
 
 
 def test_searcher_follows_a_new_generation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search.engine
+    import search.handle
 
-    monkeypatch.setattr(search.engine, "REFRESH_SECONDS", 0.0)
+    monkeypatch.setattr(search.handle, "REFRESH_SECONDS", 0.0)
     archive = tmp_path / "archive"
     shutil.copytree(EXAMPLE_ARCHIVE, archive)
     run(archive, tmp_path / "ix", workers=1)
     service = Search(tmp_path / "ix")
-    monkeypatch.setattr(search.engine, "RETIRE_SECONDS", 0.0)
+    monkeypatch.setattr(search.handle, "RETIRE_SECONDS", 0.0)
     before = service.search(parse_request([("q", "zeppelin")]))
     folder = archive / "news/2020/01/5"
     folder.mkdir(parents=True)
