@@ -10,18 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.matches import (
-    K1,
-    B,
-    Matches,
-    bm25,
-    consecutive,
-    empty,
-    exclude,
-    intersect,
-    union,
-    unscored,
-)
+from search import matches as algebra
+from search.matches import K1, B, Matches
 
 Scored = dict[int, float]  # document -> score, the meaning of a Matches
 SCORED = st.dictionaries(
@@ -42,7 +32,7 @@ def meaning(found: Matches) -> Scored:
 
 @given(st.lists(SCORED, max_size=4))
 def test_union_holds_every_document_with_its_scores_added(parts: list[Scored]) -> None:
-    found = meaning(union([matches(p) for p in parts]))
+    found = meaning(algebra.union([matches(p) for p in parts]))
     assert set(found) == set().union(*parts)
     for doc, score in found.items():
         assert score == pytest.approx(sum(p.get(doc, 0.0) for p in parts), rel=1e-5)
@@ -52,7 +42,7 @@ def test_union_holds_every_document_with_its_scores_added(parts: list[Scored]) -
 def test_intersection_holds_the_documents_in_all_with_their_scores_added(
     parts: list[Scored],
 ) -> None:
-    found = meaning(intersect([matches(p) for p in parts]))
+    found = meaning(algebra.intersect([matches(p) for p in parts]))
     assert set(found) == set.intersection(*(set(p) for p in parts))
     for doc, score in found.items():
         assert score == pytest.approx(sum(p[doc] for p in parts), rel=1e-5)
@@ -60,15 +50,15 @@ def test_intersection_holds_the_documents_in_all_with_their_scores_added(
 
 @given(SCORED, SCORED)
 def test_exclusion_keeps_the_first_sets_documents_the_second_lacks(a: Scored, b: Scored) -> None:
-    assert meaning(exclude(matches(a), matches(b))) == {
+    assert meaning(algebra.exclude(matches(a), matches(b))) == {
         d: pytest.approx(s) for d, s in a.items() if d not in b
     }
 
 
-def test_empty_and_unscored_matches() -> None:
-    assert len(empty()) == 0 and meaning(union([])) == {}
-    assert meaning(unscored(np.asarray([2, 5], np.int32))) == {2: 0.0, 5: 0.0}
-    assert unscored(np.arange(4, dtype=np.int32)).nbytes == 4 * 4 + 4 * 4
+def test_empty_holds_nothing_and_unscored_documents_score_zero() -> None:
+    assert len(algebra.empty()) == 0 and meaning(algebra.union([])) == {}
+    assert meaning(algebra.unscored(np.asarray([2, 5], np.int32))) == {2: 0.0, 5: 0.0}
+    assert algebra.unscored(np.arange(4, dtype=np.int32)).nbytes == 4 * 4 + 4 * 4
 
 
 def keys(*occurrences: tuple[int, int]) -> np.ndarray:
@@ -79,9 +69,9 @@ def test_consecutive_finds_where_the_grams_follow_one_another() -> None:
     first = keys((1, 0), (1, 5), (2, 3), (3, 9))
     second = keys((1, 1), (2, 7), (3, 10))
     third = keys((1, 2), (3, 11), (3, 12))
-    assert consecutive([first, second]).tolist() == keys((1, 0), (3, 9)).tolist()
-    assert consecutive([first, second, third]).tolist() == keys((1, 0), (3, 9)).tolist()
-    assert consecutive([first, keys()]).tolist() == []
+    assert algebra.consecutive([first, second]).tolist() == keys((1, 0), (3, 9)).tolist()
+    assert algebra.consecutive([first, second, third]).tolist() == keys((1, 0), (3, 9)).tolist()
+    assert algebra.consecutive([first, keys()]).tolist() == []
 
 
 @given(st.lists(st.lists(st.integers(0, 12), max_size=12), min_size=1, max_size=4))
@@ -98,13 +88,13 @@ def test_consecutive_agrees_with_looking_at_every_position(texts: list[list[int]
         for p in range(len(t) - 2)
         if t[p : p + 3] == phrase
     ]
-    assert consecutive(at).tolist() == expected
+    assert algebra.consecutive(at).tolist() == expected
 
 
 def test_bm25_is_the_formula_with_whooshs_idf() -> None:
     tf = np.asarray([1.0, 3.0], np.float32)
     length = np.asarray([10, 20], np.uint16)
-    scores = bm25(tf, length, avg_length=15.0, total=100, boost=2.0)
+    scores = algebra.bm25(tf, length, avg_length=15.0, total=100, boost=2.0)
     idf = math.log(100 / 3) + 1.0
     for f, n, got in zip(tf, length, scores, strict=True):
         norm = K1 * ((1 - B) + B * n / 15.0)
@@ -113,8 +103,11 @@ def test_bm25_is_the_formula_with_whooshs_idf() -> None:
 
 
 def test_bm25_ranks_more_occurrences_and_shorter_fields_higher() -> None:
-    more = bm25(np.asarray([1.0, 4.0]), np.asarray([10, 10]), 10.0, 1000)
-    shorter = bm25(np.asarray([2.0, 2.0]), np.asarray([30, 5]), 10.0, 1000)
+    more = algebra.bm25(np.asarray([1.0, 4.0]), np.asarray([10, 10]), 10.0, 1000)
+    shorter = algebra.bm25(np.asarray([2.0, 2.0]), np.asarray([30, 5]), 10.0, 1000)
     assert more[1] > more[0] and shorter[1] > shorter[0]
-    rare, common = bm25(np.ones(1), np.ones(1), 1.0, 1000), bm25(np.ones(9), np.ones(9), 1.0, 1000)
+    rare, common = (
+        algebra.bm25(np.ones(1), np.ones(1), 1.0, 1000),
+        algebra.bm25(np.ones(9), np.ones(9), 1.0, 1000),
+    )
     assert rare[0] > common[0]  # fewer documents with the term: a higher idf
