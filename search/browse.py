@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.dates import day_date, day_dates, day_number
+from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.schema import context_key, from_stored
 from search.errors import BadRequest, NotFound
@@ -316,7 +316,7 @@ def _parse_period(text: str) -> np.datetime64 | None:
 
 def calendar(snapshot: Snapshot, period: str = "") -> Calendar:
     start = _parse_period(period)
-    dates, counts = day_dates(snapshot.days.numbers), snapshot.days.counts
+    dates, counts = snapshot.days.dates, snapshot.days.counts
     unit = _UNITS[len(period)][1]
     previous = following = None
     if start is not None:

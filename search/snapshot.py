@@ -248,12 +248,14 @@ class LiveDays:
     """The days with live events and their events, by day number::
 
     numbers  [17198, 17200, 17201]         day numbers with live events, sorted
+    counts   [3,     5,     1]             their live events
     starts   [0,     3,     8,    9]       where each day's events start in docs
     docs     [4 7 9 | 1 2 3 5 8 | 6]       live documents by day, then by number
     months / days_of_month                 of each day, for on-this-day lookups
     """
 
-    numbers: npt.NDArray[np.int32]
+    numbers: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
     starts: npt.NDArray[np.int64]
     docs: Docs
     months: npt.NDArray[np.int8]
@@ -266,11 +268,13 @@ class LiveDays:
         numbers, counts = np.unique(live_day, return_counts=True)
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         _, months, days_of_month = calendar_parts(numbers)
-        return cls(numbers.astype(np.int32), starts, live[order], months, days_of_month)
+        days = numbers.astype(np.int64)  # as datetime64[D] counts them: dates is a view
+        return cls(days, counts, starts, live[order], months, days_of_month)
 
     @property
-    def counts(self) -> npt.NDArray[np.int64]:
-        return np.diff(self.starts)
+    def dates(self) -> npt.NDArray[np.datetime64]:
+        """The days as ``datetime64[D]``: a view of the same numbers."""
+        return self.numbers.view("datetime64[D]")
 
     def events(self, number: int) -> Docs:
         """The live documents of day *number*, by document number."""
