@@ -128,7 +128,7 @@ def _day(snapshot: Snapshot, number: int) -> Day:
 
 def latest_days(snapshot: Snapshot, count: int) -> list[Day]:
     """The last *count* days with events, newest first."""
-    return [_day(snapshot, int(n)) for n in snapshot.days.numbers[-count:][::-1]]
+    return [_day(snapshot, int(n)) for n in snapshot.days.numbers[::-1][:count]]
 
 
 @dataclass(frozen=True, slots=True)
