@@ -36,13 +36,20 @@ def day_dates(numbers: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(numbers).astype("datetime64[D]")
 
 
+def day_years(numbers: npt.ArrayLike) -> npt.NDArray[np.int16]:
+    """The year of each day number."""
+    return (day_dates(numbers).astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)
+
+
+def day_months(numbers: npt.ArrayLike) -> npt.NDArray[np.int8]:
+    """The month (1-12) of each day number."""
+    return (day_dates(numbers).astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.int8)
+
+
 def calendar_parts(
     numbers: npt.ArrayLike,
 ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int8], npt.NDArray[np.int8]]:
     """Year, month (1-12) and day of the month of each day number."""
     dates = day_dates(numbers)
-    months = dates.astype("datetime64[M]")
-    years = (dates.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16)
-    month = (months.astype(np.int64) % 12 + 1).astype(np.int8)
-    day = ((dates - months).astype(np.int64) + 1).astype(np.int8)
-    return years, month, day
+    day = ((dates - dates.astype("datetime64[M]")).astype(np.int64) + 1).astype(np.int8)
+    return day_years(dates), day_months(dates), day

@@ -77,7 +77,7 @@ def timeline(snapshot: Snapshot, context: str, page: int = 1) -> Timeline:
     pages = max(1, -(-len(docs) // TIMELINE_PAGE))
     if not 1 <= page <= pages:
         raise BadRequest(f"page must be between 1 and {pages}, not {page}")
-    years, counts = np.unique(snapshot.dates.years[docs], return_counts=True)
+    years, counts = np.unique(snapshot.years[docs], return_counts=True)
     shown = docs[(page - 1) * TIMELINE_PAGE : page * TIMELINE_PAGE]
     return Timeline(
         snapshot.columns.contexts[cid],

@@ -81,10 +81,10 @@ def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
         wanted = [index[d] for d in request.domains if d in index]
         masks["domain"] = _csr_mask(snapshot, "domain", wanted)
     if request.years:
-        masks["year"] = np.isin(snapshot.dates.years, list(request.years))
+        masks["year"] = np.isin(snapshot.years, list(request.years))
     if request.months:
         wanted = [int(m[:4]) * 100 + int(m[5:7]) for m in request.months]
-        masks["month"] = np.isin(snapshot.dates.year_months, wanted)
+        masks["month"] = np.isin(snapshot.year_months, wanted)
     if request.langs:
         codes = [i for i, name in enumerate(cols.langs) if name in request.langs]
         masks["lang"] = np.isin(cols.lang, codes)
@@ -218,8 +218,8 @@ def compute_facets(
     facets.append(_year_facet(snapshot, apply(docs, masks, skip="year"), request.years))
     if len(request.years) == 1:
         in_year = apply(docs, masks, skip="month")
-        in_year = in_year[snapshot.dates.years[in_year] == request.years[0]]
-        counts = np.bincount(snapshot.dates.months[in_year], minlength=13)[1:]
+        in_year = in_year[snapshot.years[in_year] == request.years[0]]
+        counts = np.bincount(snapshot.months[in_year], minlength=13)[1:]
         names = [f"{request.years[0]}-{m:02d}" for m in range(1, 13)]
         values, _ = _values(names, counts, _by_name(names, request.months), 12, order="name")
         facets.append(Facet("month", values, False))
@@ -231,7 +231,7 @@ def compute_facets(
 
 def _year_facet(snapshot: Snapshot, docs: Docs, selected: Sequence[int]) -> Facet:
     """Every year with events, newest first (a selected year without any is still listed)."""
-    years = snapshot.dates.years[docs]
+    years = snapshot.years[docs]
     low = int(years.min()) if len(years) else 0
     counts = np.bincount(years - low) if len(years) else np.zeros(0, np.int64)
     names = [str(low + i) for i in range(len(counts))]

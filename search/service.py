@@ -113,7 +113,7 @@ class Search:
             self._hit(snapshot, int(final.docs[i]), float(final.scores[i]), terms) for i in order
         )
         facets = compute_facets(snapshot, matches.docs, masks, request) if request.facets else []
-        years = snapshot.dates.years[final.docs]
+        years = snapshot.years[final.docs]
         per_year = {
             int(y): int(n) for y, n in zip(*np.unique(years, return_counts=True), strict=True)
         }

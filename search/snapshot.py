@@ -5,7 +5,8 @@ are not thread-safe), its memory-mapped columns, the cache of term arrays that
 evaluation fills (:mod:`search.evaluate`), and every per-generation fact that requests
 read, each a typed field computed on first use (``functools.cached_property``)::
 
-    dates           Dates      per document: year, month, day of month, year*100+month
+    years, months   int16[N]   per document (deleted ones too): its year; its month (1-12)
+    year_months     int32[N]   per document: year * 100 + month (201702)
     days            LiveDays   the days with live events, each day's events, in order
     day_range       (int,int)  first and last day number of all documents (recency)
     context_index   dict       context_key(name) -> context id; domain_index likewise
@@ -37,7 +38,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from indexer.columns import Columns, load_columns, load_vocab
-from indexer.dates import calendar_parts
+from indexer.dates import calendar_parts, day_months, day_years
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
 from search.evaluate import TermCache
 from search.evaluate import evaluate as evaluate_query
@@ -167,8 +168,16 @@ class Snapshot:
         return np.flatnonzero(self.columns.live).astype(np.int32)
 
     @cached_property
-    def dates(self) -> Dates:
-        return Dates.of(np.asarray(self.columns.day))
+    def years(self) -> npt.NDArray[np.int16]:
+        return day_years(self.columns.day)
+
+    @cached_property
+    def months(self) -> npt.NDArray[np.int8]:
+        return day_months(self.columns.day)
+
+    @cached_property
+    def year_months(self) -> npt.NDArray[np.int32]:
+        return self.years.astype(np.int32) * 100 + self.months
 
     @cached_property
     def days(self) -> LiveDays:
@@ -226,21 +235,6 @@ class Snapshot:
         codes = np.asarray(cols.lang)[np.asarray(cols.live)]
         counts = np.bincount(codes, minlength=len(cols.langs))
         return tuple(str(cols.langs[i]) for i in np.argsort(-counts, kind="stable") if counts[i])
-
-
-@dataclass(frozen=True, slots=True)
-class Dates:
-    """Each document's date in parts (deleted documents too: masks index by document)."""
-
-    years: npt.NDArray[np.int16]
-    months: npt.NDArray[np.int8]  # 1-12
-    days: npt.NDArray[np.int8]  # day of the month
-    year_months: npt.NDArray[np.int32]  # year * 100 + month: 201702
-
-    @classmethod
-    def of(cls, day: npt.NDArray[np.int32]) -> Dates:
-        years, months, days = calendar_parts(day)
-        return cls(years, months, days, years.astype(np.int32) * 100 + months)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.dates import EPOCH, calendar_parts, day_date, day_dates, day_number
+from indexer.dates import (
+    EPOCH,
+    calendar_parts,
+    day_date,
+    day_dates,
+    day_months,
+    day_number,
+    day_years,
+)
 
 DATES = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 
@@ -38,3 +46,5 @@ def test_arrays_of_day_numbers_are_numpy_dates_and_their_parts(dates: list[dt.da
     assert years.tolist() == [d.year for d in dates]
     assert months.tolist() == [d.month for d in dates]
     assert days.tolist() == [d.day for d in dates]
+    assert day_years(numbers).tolist() == years.tolist()
+    assert day_months(numbers).tolist() == months.tolist()

@@ -3,7 +3,6 @@ derived from, made once per generation; and Derived state, made once by one thre
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.schema import context_key, from_stored
 from search.service import Search
-from search.snapshot import Dates, Derived, Snapshot
+from search.snapshot import Derived, Snapshot
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +36,13 @@ def events(snapshot: Snapshot) -> dict[int, Event]:
         }
 
 
-def test_dates_are_each_documents_date_in_parts(
+def test_each_documents_year_and_month_are_its_dates(
     snapshot: Snapshot, events: dict[int, Event]
 ) -> None:
-    dates = snapshot.dates
     for doc, event in events.items():
-        parts = (dates.years[doc], dates.months[doc], dates.days[doc], dates.year_months[doc])
-        assert parts == (
-            event.date.year,
-            event.date.month,
-            event.date.day,
-            event.date.year * 100 + event.date.month,
-        )
+        year, month = event.date.year, event.date.month
+        assert (snapshot.years[doc], snapshot.months[doc]) == (year, month)
+        assert snapshot.year_months[doc] == year * 100 + month
 
 
 def test_live_days_hold_each_days_events_in_document_order(
@@ -112,7 +106,7 @@ def test_context_counts_and_languages_are_those_of_the_live_events(
 
 
 def test_facts_are_made_once_per_generation(snapshot: Snapshot) -> None:
-    assert snapshot.days is snapshot.days and snapshot.dates is snapshot.dates
+    assert snapshot.days is snapshot.days and snapshot.years is snapshot.years
     assert snapshot.context_index is snapshot.context_index
 
 
@@ -153,9 +147,3 @@ def test_a_fuzzy_clause_asks_the_close_words_it_was_given(example_index: Path) -
     finally:
         opened.close()
     assert [(w, d) for w, d, _ in asked] == [("climat", 1)]
-
-
-def test_dates_before_1970_have_their_parts() -> None:
-    dates = Dates.of(np.asarray([day_number(dt.date(1969, 12, 31))], np.int32))
-    assert (dates.years[0], dates.months[0], dates.days[0]) == (1969, 12, 31)
-    assert dates.year_months[0] == 196912
