@@ -5,7 +5,7 @@ are not thread-safe), its memory-mapped columns, the cache of term arrays that
 evaluation fills (:mod:`search.evaluate`), and every per-generation fact that requests
 read, each a typed field computed on first use (``functools.cached_property``)::
 
-    years, months   int16[N]   per document (deleted ones too): its year; its month (1-12)
+    years, months   int16[N]   per document (deleted ones too): year; month 1-12 (int8)
     year_months     int32[N]   per document: year * 100 + month (201702)
     days            LiveDays   the days with live events, each day's events, in order
     day_range       (int,int)  first and last day number of all documents (recency)
