@@ -111,14 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per query")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
-        "--budget", type=int, help="search.engine.QUERY_EXPANSION to try (default: as set)"
+        "--budget", type=int, help="search.evaluate.QUERY_EXPANSION to try (default: as set)"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.budget is not None:
-        import search.engine
+        import search.evaluate
 
-        search.engine.QUERY_EXPANSION = args.budget
+        search.evaluate.QUERY_EXPANSION = args.budget
     if args.child is not None:
         print(json.dumps(first_use(args.index, args.child)))
         return 0

@@ -6,7 +6,7 @@ Whoosh document number) into ``<generation>/columns/``; searchers memory-map the
 several worker processes share one copy in the page cache.
 
     live            bool[N]     False for deleted documents
-    day             int32[N]    date as days since 1970-01-01
+    day             int32[N]    date as a day number, days since 1970-01-01 (indexer.dates)
     lang            uint8[N]    index into meta.langs
     context_ptr     int32[N+1]  CSR: context_ids[context_ptr[d]:context_ptr[d+1]]
     context_ids     int32[M]    index into meta.contexts (display names)
@@ -26,7 +26,6 @@ and never renumbers older documents) only appends rows.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections import Counter
@@ -39,11 +38,11 @@ import numpy.typing as npt
 from whoosh.support.charset import accent_map
 
 from indexer.analysis import STOP
+from indexer.dates import day_number
 from indexer.event import Event
 from indexer.schema import TEXT_FIELDS, context_key
 
 COLUMNS = "columns"
-EPOCH = dt.date(1970, 1, 1)
 MIN_PHRASE_COUNT = 3  # a title phrase must recur to be suggested
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -78,7 +77,7 @@ class ColumnRows:
     phrases: Counter[str] = field(default_factory=Counter)
 
     def add(self, event: Event) -> None:
-        self.day.append((event.date - EPOCH).days)
+        self.day.append(day_number(event.date))
         self.lang.append(event.lang)
         self.contexts.append(list(event.contexts))
         self.domains.append(list(event.domains))

@@ -3,7 +3,6 @@ story by size, and the calendar (years -> months -> days, with counts)."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -12,20 +11,17 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.columns import EPOCH
+from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.schema import context_key, from_stored
-from search.engine import Docs, Snapshot
 from search.errors import BadRequest, NotFound
+from search.matches import Docs
 from search.params import YEARS
+from search.snapshot import Derived, Snapshot
 from search.suggest import fold as suggest_fold
 
 TIMELINE_PAGE = 100
 _EVENT_ID = re.compile(r"^news/\d{4}/\d{2}/\d{1,2}/[^/\x00]{1,400}$")
-
-
-def _date_of(day: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=int(day))
 
 
 def docnum_of(snapshot: Snapshot, event_id: str) -> int | None:
@@ -110,14 +106,6 @@ class Day:
         }
 
 
-def _event_days(snapshot: Snapshot) -> list[int]:
-    def make() -> list[int]:
-        days = np.asarray(snapshot.columns.day)[np.asarray(snapshot.columns.live)]
-        return [int(d) for d in np.unique(days)]
-
-    return snapshot.derived("event_days", make)
-
-
 def parse_day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -126,19 +114,22 @@ def parse_day(text: str) -> dt.date:
 
 
 def day(snapshot: Snapshot, date: str) -> Day:
-    when = parse_day(date)
-    number = (when - EPOCH).days
-    cols = snapshot.columns
-    docs = np.flatnonzero((np.asarray(cols.day) == number) & np.asarray(cols.live)).astype(np.int32)
-    days = _event_days(snapshot)
-    before = bisect.bisect_left(days, number)
-    after = bisect.bisect_right(days, number)
+    return _day(snapshot, day_number(parse_day(date)))
+
+
+def _day(snapshot: Snapshot, number: int) -> Day:
+    previous, following = snapshot.days.around(number)
     return Day(
-        when,
-        tuple(load_events(snapshot, docs)),
-        _date_of(days[before - 1]) if before > 0 else None,
-        _date_of(days[after]) if after < len(days) else None,
+        day_date(number),
+        tuple(load_events(snapshot, snapshot.days.events(number))),
+        day_date(previous) if previous is not None else None,
+        day_date(following) if following is not None else None,
     )
+
+
+def latest_days(snapshot: Snapshot, count: int) -> list[Day]:
+    """The last *count* days with events, newest first."""
+    return [_day(snapshot, int(n)) for n in snapshot.days.numbers[::-1][:count]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +151,7 @@ def on_this_day(snapshot: Snapshot, month: int, day_of_month: int, limit: int = 
         dt.date(2000, month, day_of_month)  # a leap year accepts 02-29
     except ValueError:
         raise BadRequest(f"no such day: month {month}, day {day_of_month}") from None
-    dates = np.asarray(snapshot.columns.day).astype("datetime64[D]")
-    dom = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    mask = (snapshot.months == month) & (dom == day_of_month) & np.asarray(snapshot.columns.live)
-    docs = np.flatnonzero(mask).astype(np.int32)
-    docs = _chronological(snapshot, docs)[::-1][:limit]
+    docs = snapshot.days.on(month, day_of_month)[::-1][:limit]  # newest first
     years: dict[int, list[Event]] = {}
     for item in load_events(snapshot, docs):
         years.setdefault(item.date.year, []).append(item)
@@ -219,24 +206,41 @@ class _StoryTable:
     keys: list[str]  # per context id, the name folded as suggestions fold it
 
 
-def _story_table(snapshot: Snapshot) -> _StoryTable:
-    def make() -> _StoryTable:
-        cols = snapshot.columns
-        owners = snapshot.context_doc
-        live = np.asarray(cols.live)[owners]
-        ids = np.asarray(cols.context_ids)[live]
-        days = np.asarray(cols.day)[owners][live]
-        size = len(cols.contexts)
-        counts = np.bincount(ids, minlength=size)
-        first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-        last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
-        np.minimum.at(first, ids, days)
-        np.maximum.at(last, ids, days)
-        names = cols.contexts
-        order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], names[i]))
-        return _StoryTable(order, counts, first, last, [suggest_fold(n) for n in names])
+def _make_story_table(snapshot: Snapshot) -> _StoryTable:
+    cols = snapshot.columns
+    owners = snapshot.context_doc
+    live = np.asarray(cols.live)[owners]
+    ids = np.asarray(cols.context_ids)[live]
+    days = np.asarray(cols.day)[owners][live]
+    size = len(cols.contexts)
+    counts = snapshot.context_counts
+    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, ids, days)
+    np.maximum.at(last, ids, days)
+    names = cols.contexts
+    order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], names[i]))
+    return _StoryTable(order, counts, first, last, [suggest_fold(n) for n in names])
 
-    return snapshot.derived("story_table", make)
+
+_story_table = Derived(_make_story_table)
+
+
+def _make_by_size(snapshot: Snapshot) -> list[int]:
+    """Context ids with live events, most first (ties: the first indexed first)."""
+    counts = snapshot.context_counts
+    order = np.argsort(-counts, kind="stable")
+    ids: list[int] = order[counts[order] > 0].tolist()
+    return ids
+
+
+_by_size = Derived(_make_by_size)
+
+
+def busiest_stories(snapshot: Snapshot, limit: int) -> list[tuple[str, int]]:
+    """The *limit* stories with the most live events: (name, events), most first."""
+    counts, names = snapshot.context_counts, snapshot.columns.contexts
+    return [(names[i], int(counts[i])) for i in _by_size(snapshot)[:limit]]
 
 
 def stories(snapshot: Snapshot, name: str = "", page: int = 1) -> Stories:
@@ -257,8 +261,8 @@ def stories(snapshot: Snapshot, name: str = "", page: int = 1) -> Stories:
             StorySize(
                 names[i],
                 int(table.counts[i]),
-                _date_of(table.first[i]),
-                _date_of(table.last[i]),
+                day_date(table.first[i]),
+                day_date(table.last[i]),
             )
             for i in shown
         ),
@@ -300,15 +304,6 @@ def is_period(text: str) -> bool:
     return bool(text) and _PERIOD.match(text) is not None
 
 
-def _day_counts(snapshot: Snapshot) -> tuple[Any, Any]:
-    def make() -> tuple[Any, Any]:
-        days = np.asarray(snapshot.columns.day)[np.asarray(snapshot.columns.live)]
-        found, counts = np.unique(days, return_counts=True)
-        return found.astype("datetime64[D]"), counts
-
-    return snapshot.derived("day_counts", make)
-
-
 def _parse_period(text: str) -> np.datetime64 | None:
     match = _PERIOD.match(text)
     year = int(match["year"]) if match and match["year"] else CALENDAR_YEARS[0]
@@ -322,7 +317,7 @@ def _parse_period(text: str) -> np.datetime64 | None:
 
 def calendar(snapshot: Snapshot, period: str = "") -> Calendar:
     start = _parse_period(period)
-    dates, counts = _day_counts(snapshot)
+    dates, counts = snapshot.days.dates, snapshot.days.counts
     unit = _UNITS[len(period)][1]
     previous = following = None
     if start is not None:

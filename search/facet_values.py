@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from search.engine import Docs, Snapshot
 from search.errors import BadRequest, NotFound
 from search.facets import FacetValue, _csr_counts, apply, filter_masks
+from search.matches import Docs
 from search.query import any_words, build_query
 from search.results import SearchResult
+from search.snapshot import Snapshot
 from search.suggest import fold
 
 LONG_FACETS = ("context", "domain")

@@ -16,7 +16,6 @@ are one value per :func:`~indexer.schema.context_key`, spelled several ways.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +23,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indexer.columns import EPOCH
+from indexer.dates import day_number
 from indexer.schema import context_key
-from search.engine import Docs, Snapshot
+from search.matches import Docs
 from search.params import SearchRequest
+from search.snapshot import Snapshot
 
 FACET_LIMIT = 20  # values shown per facet (selected values always shown)
 CANDIDATES = 1000  # values ranked exactly; past this, only the top counts are sorted
@@ -66,10 +66,6 @@ def _csr_mask(snapshot: Snapshot, kind: str, wanted: list[int]) -> Mask:
     return mask
 
 
-def _day(date: dt.date) -> int:
-    return (date - EPOCH).days
-
-
 def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
     """One boolean mask per facet group that the request restricts."""
     cols, masks = snapshot.columns, {}
@@ -81,21 +77,21 @@ def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
             [index[context_key(c)] for c in request.contexts if context_key(c) in index],
         )
     if request.domains:
-        wanted = [i for i, d in enumerate(cols.domains) if d in set(request.domains)]
+        index = snapshot.domain_index
+        wanted = [index[d] for d in request.domains if d in index]
         masks["domain"] = _csr_mask(snapshot, "domain", wanted)
     if request.years:
         masks["year"] = np.isin(snapshot.years, list(request.years))
     if request.months:
-        years_months = snapshot.years.astype(np.int32) * 100 + snapshot.months
         wanted = [int(m[:4]) * 100 + int(m[5:7]) for m in request.months]
-        masks["month"] = np.isin(years_months, wanted)
+        masks["month"] = np.isin(snapshot.year_months, wanted)
     if request.langs:
         codes = [i for i, name in enumerate(cols.langs) if name in request.langs]
         masks["lang"] = np.isin(cols.lang, codes)
     if request.date_from or request.date_to:
         day = cols.day
-        low = _day(request.date_from) if request.date_from else -(10**9)
-        high = _day(request.date_to) if request.date_to else 10**9
+        low = day_number(request.date_from) if request.date_from else -(10**9)
+        high = day_number(request.date_to) if request.date_to else 10**9
         masks["date"] = (day >= low) & (day <= high)
     return masks
 
@@ -165,21 +161,13 @@ def _csr_counts(snapshot: Snapshot, kind: str, docs: Docs) -> npt.NDArray[np.int
     return np.bincount(ids[_entries(snapshot, kind, docs)], minlength=len(names))
 
 
-def spelling_choices(snapshot: Snapshot) -> dict[int, npt.NDArray[np.int64]]:
-    """Contexts spelled more than one way -> the spellings (ids) their events use."""
-
-    def make() -> dict[int, npt.NDArray[np.int64]]:
-        cols = snapshot.columns
-        many = max(len(cols.context_spellings), 1)
-        pairs = np.unique(
-            np.asarray(cols.context_ids, np.int64) * many + np.asarray(cols.context_spelling_ids)
-        )
-        contexts, spellings = pairs // many, pairs % many
-        starts = np.flatnonzero(np.r_[True, contexts[1:] != contexts[:-1]])
-        groups = np.split(spellings, starts[1:])
-        return {int(contexts[s]): g for s, g in zip(starts, groups, strict=True) if len(g) > 1}
-
-    return snapshot.derived("context_spelling_choices", make)
+def context_spellings(snapshot: Snapshot, name: str) -> list[str]:
+    """The spellings the events of context *name* use, when there are several (else
+    none): ``["示例国", "示例國"]``."""
+    number = snapshot.context_index.get(context_key(name))
+    choices = snapshot.context_spelling_choices.get(number) if number is not None else None
+    spellings = snapshot.columns.context_spellings
+    return [] if choices is None else [spellings[s] for s in choices.tolist()]
 
 
 def matching_spellings(snapshot: Snapshot, docs: Docs) -> Callable[[list[int]], dict[int, str]]:
@@ -187,7 +175,7 @@ def matching_spellings(snapshot: Snapshot, docs: Docs) -> Callable[[list[int]], 
     the index's label, then code-point order); computed only for the contexts shown."""
 
     def label(ids: list[int]) -> dict[int, str]:
-        choices, cols = spelling_choices(snapshot), snapshot.columns
+        choices, cols = snapshot.context_spelling_choices, snapshot.columns
         several = [i for i in ids if i in choices]
         if not several:
             return {}
@@ -220,11 +208,10 @@ def compute_facets(
         label=matching_spellings(snapshot, context_docs),
     )
     facets = [Facet("context", values, truncated)]
-    domain_index = snapshot.derived("domain_index", lambda: _positions(cols.domains))
     values, truncated = _values(
         cols.domains,
         _csr_counts(snapshot, "domain", apply(docs, masks, skip="domain")),
-        chosen(domain_index, request.domains, str),
+        chosen(snapshot.domain_index, request.domains, str),
         FACET_LIMIT,
     )
     facets.append(Facet("domain", values, truncated))

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from indexer.event import Event
 from indexer.text import fold_key
 from search.browse import docnum_of, load_events
-from search.engine import Snapshot
+from search.snapshot import Snapshot
 
 MAX_BACKLINKS = 20
 MIN_BEFORE_SIMILAR = 5  # fewer linked events than this and similar ones are added

@@ -2,39 +2,55 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
-from cachetools import LRUCache
 
-from indexer.columns import EPOCH
+from indexer.dates import day_date
 from indexer.event import Event
 from indexer.schema import from_stored
 from search import browse, related
-from search.engine import (
-    CACHE_BYTES,
-    REFRESH_SECONDS,
-    RETIRE_SECONDS,
-    IndexHandle,
-    Matches,
-    Snapshot,
-)
 from search.facets import apply, compute_facets, filter_masks
+from search.handle import REFRESH_SECONDS, RETIRE_SECONDS, IndexHandle
 from search.highlight import highlight_summary, highlight_title
+from search.lru import LRU
+from search.matches import Matches
 from search.params import MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
 from search.results import Hit, SearchResult, listed
-from search.spelling import correct_query
-from search.suggest import Suggestion, suggest
+from search.snapshot import CACHE_BYTES, Snapshot
+from search.spelling import close_words, correct_query, spelling_words
+from search.suggest import Suggestion, suggest, suggester
 
 # Answers kept per Search (per worker process), by their estimated size in memory
 # (SearchResult.nbytes): a count would let a few huge pages fill the memory. 0: no cache.
 RESULT_CACHE_BYTES = 64 * 1024 * 1024
 RECENCY_WEIGHT = 0.15  # the newest event scores at most 15% above the oldest
 FEW_RESULTS = 3  # fewer than this and a correction is offered
+WARM_UP_DELAY = 1.0  # seconds between opening a snapshot and building its lazy parts
+
+
+def open_snapshot(generation: Path, cache_bytes: int = CACHE_BYTES) -> Snapshot:
+    """A generation opened for searching: fuzzy words expand to the spelling vocabulary's
+    close words, and its lazy parts start building in the background."""
+    snapshot = Snapshot(generation, close_words, cache_bytes)
+    warm_up(snapshot)
+    return snapshot
+
+
+def warm_up(snapshot: Snapshot) -> None:
+    """Build the snapshot's lazy structures (suggestions, spelling vocabulary) in the
+    background, so no reader's keystroke or typo pays for them (~2 s at 200k events)."""
+
+    def work() -> None:
+        time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
+        suggester(snapshot)
+        spelling_words(snapshot)
+
+    threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
 
 
 class Search:
@@ -53,15 +69,15 @@ class Search:
         phrase matches in *term_cache_bytes*. CURRENT is read again after *refresh_seconds*;
         a replaced generation is closed *retire_seconds* later (requests in flight on it
         finish first)."""
-        self.handle = IndexHandle(Path(index_dir))
-        # Issue 14: IndexHandle takes these three once search/engine.py is split; until the
-        # lead wires them through, that module's constants of the same names rule.
-        self.term_cache_bytes = term_cache_bytes
-        self.refresh_seconds, self.retire_seconds = refresh_seconds, retire_seconds
-        self._cache: LRUCache[tuple[str, SearchRequest], SearchResult] = LRUCache(
+        self.handle = IndexHandle(
+            Path(index_dir),
+            functools.partial(open_snapshot, cache_bytes=term_cache_bytes),
+            refresh_seconds=refresh_seconds,
+            retire_seconds=retire_seconds,
+        )
+        self._cache: LRU[tuple[str, SearchRequest], SearchResult] = LRU(
             cache_bytes, getsizeof=SearchResult.nbytes
         )
-        self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
     def snapshot(self) -> Snapshot:
         return self.handle.current()
@@ -78,15 +94,7 @@ class Search:
     # -- search -------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         snapshot = self.snapshot()
-        key = (snapshot.name, request)
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        result = self._search(snapshot, request)
-        with self._lock, contextlib.suppress(ValueError):  # larger than the whole budget
-            self._cache[key] = result
-        return result
+        return self._cache.get((snapshot.name, request), lambda: self._search(snapshot, request))
 
     def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
@@ -147,8 +155,8 @@ class Search:
             return []
         day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "relevance" and request.q.strip():
-            span = max(float(snapshot.columns.day.max() - snapshot.columns.day.min()), 1.0)
-            recency = (day - float(snapshot.columns.day.min())) / span
+            first, last = snapshot.day_range
+            recency = (day - float(first)) / max(float(last - first), 1.0)
             key = -(matches.scores * (1.0 + RECENCY_WEIGHT * recency))
         elif request.sort == "oldest":
             key = day + matches.docs / 1e9
@@ -192,16 +200,15 @@ class Search:
     def on_this_day(self, month: int, day: int) -> browse.OnThisDay:
         return browse.on_this_day(self.snapshot(), month, day)
 
+    def latest_days(self, count: int) -> list[browse.Day]:
+        return browse.latest_days(self.snapshot(), count)
+
     def stats(self) -> dict[str, object]:
         snapshot = self.snapshot()
-        days = np.asarray(snapshot.columns.day)[np.asarray(snapshot.columns.live)]
+        days = snapshot.days.numbers
         return {
             "generation": snapshot.name,
             "events": snapshot.live_count,
-            "first_day": str(EPOCH.fromordinal(EPOCH.toordinal() + int(days.min())))
-            if len(days)
-            else None,
-            "last_day": str(EPOCH.fromordinal(EPOCH.toordinal() + int(days.max())))
-            if len(days)
-            else None,
+            "first_day": str(day_date(days[0])) if len(days) else None,
+            "last_day": str(day_date(days[-1])) if len(days) else None,
         }

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from indexer.text import has_cjk
+from search.snapshot import Derived, Snapshot
 from search.suggest import suggester
-
-if TYPE_CHECKING:
-    from search.engine import Snapshot
 
 MIN_WORD = 3
 MIN_PREFIX = 4  # a word this long that starts a known word is completed, not corrected
 COMPLETIONS = 30  # suggestions looked through for a word (contexts and phrases come too)
 
 
-def spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
-    def make() -> tuple[list[str], list[int]]:
-        items = list(snapshot.vocab["words"].items())
-        return [w for w, _ in items], [n for _, n in items]
+def _spelling_words(snapshot: Snapshot) -> tuple[list[str], list[int]]:
+    """The title words and their counts, as two lists (what rapidfuzz searches)."""
+    items = list(snapshot.vocab["words"].items())
+    return [w for w, _ in items], [n for _, n in items]
 
-    return snapshot.derived("spell_words", make)
+
+spelling_words = Derived(_spelling_words)
 
 
 def complete_word(snapshot: Snapshot, prefix: str) -> str | None:

@@ -32,16 +32,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh.reading import ReaderClosed
 from whoosh.support.charset import accent_map
 
+from search.snapshot import Derived, Snapshot
 from search.vocabulary import Entry, build_entries, candidates, context_entries, fold
-
-if TYPE_CHECKING:
-    from search.engine import Snapshot
 
 __all__ = ["Suggester", "Suggestion", "fold", "shown_text", "suggest", "with_typed_accents"]
 
@@ -202,8 +199,7 @@ def build_suggester(snapshot: Snapshot) -> Suggester:
     return built
 
 
-def suggester(snapshot: Snapshot) -> Suggester:
-    return snapshot.derived("suggester", lambda: build_suggester(snapshot))
+suggester = Derived(build_suggester)  # one per snapshot, made on first use (or warm-up)
 
 
 def suggest(snapshot: Snapshot, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:

@@ -30,7 +30,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,10 +45,9 @@ from indexer.analysis import HAN_CHARS, to_simplified
 from indexer.columns import _WORD as TITLE_WORD  # the words vocab.json counts
 from indexer.schema import context_key
 from search.errors import SearchError
+from search.matches import Docs
 from search.query import build_query
-
-if TYPE_CHECKING:
-    from search.engine import Docs, Snapshot
+from search.snapshot import Snapshot
 
 MAX_ENTRIES = 50_000  # most frequent of each kind kept (phrases, English words, Chinese words)
 MIN_HAN_TITLES = 2  # a Chinese word must recur in titles (a single one is mostly a mis-cut)

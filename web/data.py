@@ -10,11 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from indexer.schema import context_key
-from search.engine import Snapshot
-from search.facets import spelling_choices
+from search.browse import busiest_stories as busiest
+from search.facets import context_spellings
 from search.params import parse_request
 from search.service import Search
 from web import i18n, scripts
@@ -52,15 +49,7 @@ def facet_label(name: str, value: str) -> str:
 
 def archive_languages(search: Search) -> list[str]:
     """The languages of the archive's events ("zh", "en"), most events first."""
-    snapshot = search.snapshot()
-
-    def make() -> list[str]:
-        cols = snapshot.columns
-        codes = np.asarray(cols.lang)[np.asarray(cols.live)]
-        counts = np.bincount(codes, minlength=len(cols.langs))
-        return [str(cols.langs[i]) for i in np.argsort(-counts, kind="stable") if counts[i]]
-
-    return snapshot.derived("archive_languages", make)
+    return list(search.snapshot().languages)
 
 
 def archive_language(search: Search) -> str:
@@ -73,13 +62,8 @@ def spelling(search: Search, name: str, script: str | None) -> str:
     spelling in that script when its events spell the story both ways (web.scripts)."""
     if script is None:
         return name
-    snapshot = search.snapshot()
-    number = snapshot.context_index.get(context_key(name))
-    choices = spelling_choices(snapshot).get(number) if number is not None else None
-    if choices is None:
-        return name
-    spellings = snapshot.columns.context_spellings
-    return scripts.prefer([name, *(spellings[s] for s in choices.tolist())], script)
+    spellings = context_spellings(search.snapshot(), name)
+    return scripts.prefer([name, *spellings], script) if spellings else name
 
 
 def event_data(search: Search, event_id: str) -> dict[str, Any]:
@@ -128,51 +112,34 @@ def suggest_data(
 
 
 def home_data(search: Search, today: dt.date | None = None) -> dict[str, Any]:
-    snapshot = search.snapshot()
-    cols = snapshot.columns
-    live = np.asarray(cols.live)
-    days = np.unique(np.asarray(cols.day)[live])[-LATEST_DAYS:][::-1]
-    latest = []
-    for number in days:
-        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(number))
-        day = search.day(date.isoformat())
-        latest.append(
-            {
-                "date": date.isoformat(),
-                "count": len(day.events),
-                "events": [e.to_dict() for e in day.events[:3]],
-            }
-        )
+    latest = [
+        {
+            "date": day.date.isoformat(),
+            "count": len(day.events),
+            "events": [e.to_dict() for e in day.events[:3]],
+        }
+        for day in search.latest_days(LATEST_DAYS)
+    ]
     today = today or dt.date.today()
     on_this_day = search.on_this_day(today.month, today.day).to_dict()
     return {
         "stats": search.stats(),
         "latest_days": latest,
-        "busiest_stories": busiest_stories(snapshot),
+        "busiest_stories": busiest_stories(search),
         "on_this_day": on_this_day,
     }
 
 
-def busiest_stories(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """The stories with the most events, most first (once per index generation)."""
-
-    def make() -> list[dict[str, Any]]:
-        cols = snapshot.columns
-        live = np.asarray(cols.live)
-        counts = np.bincount(
-            np.asarray(cols.context_ids)[live[snapshot.context_doc]], minlength=len(cols.contexts)
-        )
-        return [
-            {"name": cols.contexts[i], "count": int(counts[i])}
-            for i in np.argsort(-counts, kind="stable")[:BUSIEST_STORIES]
-            if counts[i]
-        ]
-
-    return snapshot.derived("busiest_stories", make)
+def busiest_stories(search: Search) -> list[dict[str, Any]]:
+    """The stories with the most events, most first."""
+    return [
+        {"name": name, "count": count}
+        for name, count in busiest(search.snapshot(), BUSIEST_STORIES)
+    ]
 
 
 def example_story(search: Search) -> str | None:
     """A story to show as an example query (the placeholder, the home page, OpenSearch):
     the busiest, so the example finds something in this very archive."""
-    busiest = busiest_stories(search.snapshot())
-    return str(busiest[0]["name"]) if busiest else None
+    found = busiest(search.snapshot(), 1)
+    return found[0][0] if found else None

@@ -27,8 +27,8 @@ import rjieba
 from indexer.analysis import to_simplified
 from indexer.event import Event
 from indexer.schema import from_stored
-from search.engine import Snapshot
 from search.query import build_query
+from search.snapshot import Snapshot
 
 HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 SAMPLE_WORDS = 300

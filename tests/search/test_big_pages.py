@@ -72,7 +72,7 @@ def test_result_cache_stays_within_its_byte_budget(big: tuple[Path, list[str]]) 
     with Search(big[0], cache_bytes=budget) as search:
         results = [search.search(parse_request([("q", word)])) for word in big[1][:40]]
         assert sum(r.nbytes() for r in results) > 2 * budget  # so some were evicted
-        assert 0 < search._cache.currsize <= budget
+        assert 0 < search._cache.used <= budget
         assert search.search(parse_request([("q", big[1][39])])) is results[-1]  # kept
 
 
@@ -81,4 +81,4 @@ def test_an_answer_larger_than_the_budget_is_given_but_not_kept(
 ) -> None:
     with Search(big[0], cache_bytes=1) as search:
         assert search.search(parse_request([("q", "malaysia")])).total
-        assert search._cache.currsize == 0
+        assert search._cache.used == 0

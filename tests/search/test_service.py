@@ -232,11 +232,7 @@ def test_highlights_escape_html_from_the_archive(tmp_path: Path) -> None:
 
 
 def test_searcher_follows_a_new_generation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search.engine
 
-    # Issue 14: drop these two once IndexHandle takes Search's refresh and retire seconds.
-    monkeypatch.setattr(search.engine, "REFRESH_SECONDS", 0.0)
-    monkeypatch.setattr(search.engine, "RETIRE_SECONDS", 0.0)
     archive = tmp_path / "archive"
     shutil.copytree(EXAMPLE_ARCHIVE, archive)
     run(archive, tmp_path / "ix", workers=1)
@@ -251,17 +247,12 @@ def test_searcher_follows_a_new_generation(tmp_path: Path, monkeypatch: pytest.M
     assert (before.total, after.total) == (0, 1) and after.generation != before.generation
 
 
-@pytest.mark.xfail(
-    raises=AttributeError,
-    reason="issue 14: IndexHandle takes these once search/engine.py is split (the lead wires "
-    "them through and drops this mark)",
-)
-def test_search_hands_its_cache_and_refresh_times_to_the_index_handle(example_index: Path) -> None:
-    names = ("term_cache_bytes", "refresh_seconds", "retire_seconds")
+def test_search_hands_its_cache_and_refresh_times_to_the_index(example_index: Path) -> None:
     with Search(
         example_index, term_cache_bytes=1 << 20, refresh_seconds=0.5, retire_seconds=2
     ) as s:
-        assert tuple(getattr(s.handle, name) for name in names) == (1 << 20, 0.5, 2)
+        assert (s.handle.refresh_seconds, s.handle.retire_seconds) == (0.5, 2)
+        assert s.snapshot().cache.cache.maxsize == 1 << 20
 
 
 def test_concurrent_searches_agree(search: Search) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search.engine import Snapshot
 from search.service import Search
+from search.snapshot import Snapshot
 
 from .recall import Doc, containing, found_by_query, live_docs, measure, sample_words
 
