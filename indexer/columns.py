@@ -36,24 +36,23 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.support.charset import accent_map
 
-from indexer.analysis import STOP
+from indexer.analysis import STOP, is_han
 from indexer.event import Event
 from indexer.schema import TEXT_FIELDS, context_key
+from indexer.text import fold_letters
 
 COLUMNS = "columns"
 EPOCH = dt.date(1970, 1, 1)
 MIN_PHRASE_COUNT = 3  # a title phrase must recur to be suggested
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+TITLE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # the words vocab.json counts
 
 IntArray = npt.NDArray[np.int32]
 
 
 def title_words(title: str) -> list[str]:
     """Folded words of a title (letters only; Han text is not spell-checked)."""
-    folded = title.casefold().translate(accent_map)
-    return [w for w in _WORD.findall(folded) if not ("\u3400" <= w[0] <= "\u9fff")]
+    return [w for w in TITLE_WORD.findall(fold_letters(title)) if not is_han(w[0])]
 
 
 def _phrases(words: list[str]) -> list[str]:

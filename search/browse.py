@@ -15,9 +15,9 @@ from whoosh import query as wq
 from indexer.columns import EPOCH
 from indexer.event import Event
 from indexer.schema import context_key, from_stored
+from indexer.text import name_key
 from search.engine import Docs, Snapshot
 from search.errors import BadRequest, NotFound
-from search.suggest import fold as suggest_fold
 
 TIMELINE_PAGE = 100
 _EVENT_ID = re.compile(r"^news/\d{4}/\d{2}/\d{1,2}/[^/\x00]{1,400}$")
@@ -233,14 +233,14 @@ def _story_table(snapshot: Snapshot) -> _StoryTable:
         np.maximum.at(last, ids, days)
         names = cols.contexts
         order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], names[i]))
-        return _StoryTable(order, counts, first, last, [suggest_fold(n) for n in names])
+        return _StoryTable(order, counts, first, last, [name_key(n) for n in names])
 
     return snapshot.derived("story_table", make)
 
 
 def stories(snapshot: Snapshot, name: str = "", page: int = 1) -> Stories:
     table = _story_table(snapshot)
-    wanted = " ".join(suggest_fold(name).split())
+    wanted = name_key(name)
     ids = [i for i in table.order if wanted in table.keys[i]] if wanted else table.order
     pages = max(1, -(-len(ids) // STORIES_PAGE))
     if not 1 <= page <= pages:

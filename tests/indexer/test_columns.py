@@ -14,6 +14,7 @@ from indexer.columns import (
     extend_columns,
     load_columns,
     save_columns,
+    title_words,
 )
 from indexer.event import Event
 from indexer.schema import TEXT_FIELDS
@@ -75,3 +76,12 @@ def test_columns_saved_before_spellings_were_kept_still_load(tmp_path: Path) -> 
 
     assert loaded.context_spellings == loaded.contexts
     assert list(loaded.context_spelling_ids) == list(loaded.context_ids)
+
+
+def test_title_words_are_folded_letters_without_han_words() -> None:
+    assert title_words("Nicolás Maduro visits 示例港 and \uf900\uf901") == [
+        "nicolas",
+        "maduro",
+        "visits",
+        "and",
+    ]
