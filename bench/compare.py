@@ -602,7 +602,7 @@ def run(args: argparse.Namespace, work: Path) -> Results:
     if generation is None:
         raise SystemExit(f"{index} holds no eventsearch index")
     manifest = store.read_manifest(generation)
-    archive = Path(manifest.get("archive", ""))
+    archive = Path(manifest.archive)
     kind = args.kind or ("zh" if archive.name == "zh" or index.name.endswith("zh") else "synth")
     query_set = list(queries(kind))
     started = time.perf_counter()

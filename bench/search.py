@@ -535,9 +535,9 @@ def run_bench(args: argparse.Namespace) -> str:
     generation = snapshot.generation
     manifest = store.read_manifest(generation)
     archive_note = ""
-    if args.archive and manifest.get("archive") != str(args.archive.resolve()):
-        archive_note = f" (warning: index was built from {manifest.get('archive')})"
-        log(f"index was built from {manifest.get('archive')}, not {args.archive}")
+    if args.archive and manifest.archive != str(args.archive.resolve()):
+        archive_note = f" (warning: index was built from {manifest.archive})"
+        log(f"index was built from {manifest.archive}, not {args.archive}")
     load = os.getloadavg()
     log(f"{snapshot.live_count:,} events in {generation}; {len(query_set)} queries ({kind})")
 

@@ -14,7 +14,6 @@ snapshot and swaps in a new one when an indexing run publishes a new generation.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import threading
@@ -28,12 +27,11 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex
 
 from indexer import store
 from indexer.columns import EPOCH, Columns, load_columns, load_vocab
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
+from indexer.whoosh_compat import NullQueryType, open_searcher
 from search.errors import IndexUnavailable
 
 log = logging.getLogger("eventsearch.search")
@@ -162,38 +160,13 @@ def _nbytes(value: Matches | Keys) -> int:
     return int(value.nbytes) + 100
 
 
-def _open_searcher(generation: Path) -> tuple[Any, Any]:
-    """Open a generation's Whoosh index and searcher; if that fails (a damaged file), close
-    what Whoosh opened on the way, which it leaves to the garbage collector."""
-    storage = FileStorage(str(generation))
-    opened: list[Any] = []
-    open_file = storage.open_file
-
-    def tracked(name: str, *args: Any, **kwargs: Any) -> Any:
-        handle = open_file(name, *args, **kwargs)
-        opened.append(handle)
-        return handle
-
-    storage.open_file = tracked
-    try:
-        index = FileIndex(storage, indexname="MAIN")
-        return index, index.searcher()
-    except BaseException:
-        for handle in opened:
-            with contextlib.suppress(Exception):
-                handle.close()
-        raise
-    finally:
-        storage.open_file = open_file
-
-
 class Snapshot:
     """One open generation: Whoosh searcher, columns, caches. Safe to share by threads."""
 
     def __init__(self, generation: Path) -> None:
         self.generation = generation
         self.name = generation.name
-        self.index, self.searcher = _open_searcher(generation)
+        self.index, self.searcher = open_searcher(generation)
         self.reader = self.searcher.reader()
         self.whoosh_lock = threading.RLock()  # Whoosh readers are not thread-safe
         self.columns: Columns = load_columns(generation)
@@ -284,6 +257,8 @@ class Snapshot:
     def _eval(self, query: wq.Query, share: int) -> Matches:
         """*query* evaluated; *share*: terms each of its prefix or fuzzy clauses may
         expand to."""
+        if isinstance(query, NullQueryType):
+            return _empty()
         method = getattr(self, f"_eval_{type(query).__name__}", None)
         if method is None:
             return self._eval_whoosh(query)
@@ -293,11 +268,6 @@ class Snapshot:
     def _eval_Every(self, query: wq.Every, share: int) -> Matches:
         docs = self.live_docs
         return Matches(docs, np.zeros(len(docs), np.float32))
-
-    def _eval_NullQuery(self, query: Any, share: int) -> Matches:
-        return _empty()
-
-    _eval__NullQuery = _eval_NullQuery
 
     def _eval_And(self, query: wq.And, share: int) -> Matches:
         """Clause by clause, stopping at the first that leaves no document in common (a

@@ -35,13 +35,12 @@ import numpy as np
 import numpy.typing as npt
 import rjieba
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.analysis import HAN_RUN, STOP, is_stop, to_simplified
 from indexer.columns import TITLE_WORD
 from indexer.schema import context_key
 from indexer.text import name_key
+from indexer.whoosh_compat import posting_ids
 from search.errors import SearchError
 from search.query import build_query
 
@@ -250,22 +249,6 @@ class DocSets:
                     parts.append(posting_ids(reader.postings(fieldname, text)) + base)
         docs = np.concatenate(parts).astype(np.int32) if parts else _none()  # leaves in order
         return docs[self.live[docs]] if len(docs) else docs
-
-
-def posting_ids(matcher: Any) -> npt.NDArray[np.int64]:
-    """The document numbers of a term's postings in one segment (deleted ones too: the
-    ``live`` column drops them). Whoosh's own postings are read a block at a time (a
-    tuple of deltas each), not a posting at a time through ``all_ids``: ~5x faster."""
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if type(leaf) is not W3LeafMatcher or leaf._byteids:
-        return np.fromiter(matcher.all_ids(), np.int64)
-    blocks = []
-    while leaf.is_active():
-        if leaf._data is None:
-            leaf._read_data()
-        blocks.append(np.cumsum(np.asarray(leaf._data[0], np.int64)))  # deltas from 0
-        leaf._next_block()
-    return np.concatenate(blocks) if blocks else np.empty(0, np.int64)
 
 
 def search_key(query: wq.Query) -> str:

@@ -6,7 +6,6 @@ on the example archive and on both real archives."""
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from search.params import SearchRequest
 from search.query import build_query
 from search.service import Search
 from search.suggest import Suggester, Suggestion, Table, shown_text, suggester
-from search.vocabulary import DocSets, Entry, candidates, posting_ids, scan_titles
+from search.vocabulary import DocSets, Entry, candidates, scan_titles
 
 PREFIXES = 300  # per archive, drawn from the entries' own keys
 
@@ -218,17 +217,6 @@ def test_english_names_keep_the_archive_spelling(example_search: Search) -> None
     assert shown, "the example archive names Nicolás Maduro"
     assert any(s.text.startswith("Nicolás") for s in shown)
     assert all(s.count == total(example_search, s.query) for s in shown)
-
-
-def test_block_reads_of_postings_equal_whoosh_reading_them_one_by_one(
-    example_search: Search,
-) -> None:
-    snapshot = example_search.snapshot()
-    for reader, _ in snapshot.reader.leaf_readers():
-        for field in ("title", "summary", "story", "outlets", "title_grams"):
-            for term in itertools.islice(reader.lexicon(field), 0, None, 3):
-                one_by_one = np.fromiter(reader.postings(field, term).all_ids(), np.int64)
-                assert np.array_equal(posting_ids(reader.postings(field, term)), one_by_one)
 
 
 @pytest.mark.parametrize(
