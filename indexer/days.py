@@ -79,5 +79,5 @@ def read_day(day: DayFiles, known_headings: Collection[str]) -> tuple[list[Event
     report.events = len(merged.events)
     report.duplicates = merged.duplicates
     report.listing_only = merged.listing_only
-    report.headings = merged.headings
+    report.headings = tuple(sorted(merged.headings))
     return merged.events, report

@@ -68,11 +68,9 @@ class DayReport:
     listing_only: int = 0
     skipped: list[Reason] = field(default_factory=list)
     warnings: list[Reason] = field(default_factory=list)  # pages indexed minus a link
-    headings: set[str] = field(default_factory=set)  # fold_keys, for other days' ungluing
-
-    def to_json(self) -> dict[str, Any]:
-        found = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {**found, "headings": sorted(self.headings)}
+    # fold_keys, for other days' ungluing; sorted (a tuple: a set takes several times the
+    # memory, and a manifest holds one per day)
+    headings: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
@@ -81,7 +79,7 @@ class DayReport:
             **{k: v for k, v in data.items() if k in known},
             skipped=_reasons(data.get("skipped", ())),
             warnings=_reasons(data.get("warnings", ())),  # absent before warnings were kept
-            headings=set(data.get("headings", ())),
+            headings=tuple(data.get("headings", ())),
         )
 
 
@@ -118,10 +116,6 @@ class Manifest:
 
     def summary(self) -> Summary:
         return Summary(self.schema, self.events, self.created)
-
-    def to_json(self) -> dict[str, Any]:
-        found = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {**found, "days": {k: day.to_json() for k, day in self.days.items()}}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
@@ -186,9 +180,17 @@ def read_manifest(generation: Path) -> Manifest:
 
 
 def write_manifest(generation: Path, manifest: Manifest) -> None:
-    text = json.dumps(manifest.to_json(), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(manifest, default=_fields, ensure_ascii=False, separators=(",", ":"))
     _replace(generation / MANIFEST, text)
     _replace(generation / SUMMARY, json.dumps(asdict(manifest.summary())))
+
+
+def _fields(value: object) -> dict[str, Any]:
+    """A manifest or a day's report as the JSON object of its fields, in their order (made
+    one at a time as the encoder meets them, so a big manifest is never copied whole)."""
+    if isinstance(value, Manifest | DayReport):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"{type(value).__name__} is not part of a manifest")
 
 
 def _replace(path: Path, text: str) -> None:

@@ -25,7 +25,7 @@ def test_a_manifest_reads_as_types_and_writes_back_the_same_json(tmp_path: Path)
     store.write_manifest(tmp_path, manifest)
 
     day = manifest.days["news/2017/02/3"]
-    assert day.fingerprint == "ab12" and day.headings == {"examplia", "示例"}
+    assert day.fingerprint == "ab12" and day.headings == ("examplia", "示例")
     assert day.skipped == [("news/2017/02/3/x.md", "too large")]
     assert manifest.stray == [("news/notes.md", "not in a day folder")]
     assert (tmp_path / store.MANIFEST).read_text("utf-8") == WRITTEN
