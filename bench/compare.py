@@ -62,7 +62,7 @@ HOST = "127.0.0.1"
 READY_TIMEOUT_S = 180.0
 PACKAGES = (
     "eventsearch",
-    "Whoosh-Reloaded",
+    "whoosh3",
     "numpy",
     "rjieba",
     "starlette",

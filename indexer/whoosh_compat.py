@@ -1,8 +1,8 @@
 """Every use of Whoosh beyond its public API, in one place.
 
-eventsearch codes against Whoosh 2.7's API (whoosh-reloaded; see pyproject for the
-choice of fork). Where speed or robustness needs what that API does not offer, the
-code reaches into Whoosh here and nowhere else:
+eventsearch codes against Whoosh 2.7's API (as the maintained fork, whoosh3, keeps it;
+see pyproject for the choice of fork). Where speed or robustness needs what that API
+does not offer, the code reaches into Whoosh here and nowhere else:
 
 - :func:`segment_lengths` reads a segment's field lengths at once, ~1000x faster than
   ``doc_field_length`` per document: ``SegmentReader._perdoc._cached_reader``, the

@@ -7,9 +7,11 @@ than making builds or searches silently slower (the fast paths fall back) or wro
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import inspect
 import itertools
 import shutil
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store, whoosh_compat
 from indexer.schema import TEXT_FIELDS, build_schema, new_codec
+
+from ..conftest import ROOT
 
 # Names the module uses, as Whoosh spells them (classes, functions, class attributes).
 NAMES = [
@@ -67,6 +71,15 @@ def resolve(dotted: str) -> Any:
             found = require(found, name, ".".join(parts[:depth]))
         return found
     raise AssertionError(f"Whoosh no longer has {dotted}")
+
+
+def test_the_whoosh_installed_is_the_one_pyproject_pins() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    (pin,) = [d for d in project["dependencies"] if d.startswith("whoosh")]
+    name, version = pin.split("==")
+    assert importlib.metadata.version(name) == version
+    with pytest.raises(importlib.metadata.PackageNotFoundError):  # the same `whoosh` package
+        importlib.metadata.version("whoosh-reloaded")
 
 
 @pytest.mark.parametrize("dotted", NAMES)
