@@ -261,7 +261,8 @@ def start(args: argparse.Namespace) -> tuple[Results, Path, Path, list[Event]]:
     generation = store.current_generation(index)
     if generation is None:
         raise SystemExit(f"{index} holds no eventsearch index")
-    archive = Path(store.read_manifest(generation).get("archive", ""))
+    manifest = store.read_manifest(generation)
+    archive = Path(manifest.archive)
     kind = args.kind or ("zh" if archive.name == "zh" or index.name.endswith("zh") else "synth")
     started = time.perf_counter()
     events, generation = load_events(index)

@@ -112,7 +112,7 @@ def check_index(index: Path, allowed: set[int]) -> str:
         summary = store.read_summary(generation)
     except Exception as exc:  # any failure to open is exactly what this drill looks for
         return f"{generation.name} does not open: {type(exc).__name__}: {exc}"
-    if int(np.count_nonzero(columns.live)) != live or summary.get("events") != live:
+    if int(np.count_nonzero(columns.live)) != live or summary.events != live:
         return f"{generation.name}: whoosh {live}, columns/summary disagree"
     if live not in allowed:
         return f"{generation.name} holds {live} events, expected one of {sorted(allowed)}"

@@ -313,7 +313,7 @@ def archive_note(generation: Path, archive: Path | None) -> str:
     """A warning when the index was built from another archive than the one named."""
     from indexer import store
 
-    built_from = store.read_manifest(generation).get("archive")
+    built_from = store.read_manifest(generation).archive
     if not archive or built_from == str(archive.resolve()):
         return ""
     log(f"index was built from {built_from}, not {archive}")

@@ -20,7 +20,8 @@ from search.params import QUERY, SEARCH_PARAMS, Param, parse_request
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that need them, so
     # that `serve`'s supervising process stays small (its workers import them anyway)
-    from indexer.build import Progress, Report
+    from indexer.build import Report
+    from indexer.workers import Progress
     from search.results import SearchResult
 
 EXIT_USAGE = 2
@@ -201,7 +202,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     generation = store.current_generation(settings.index)
     serving = "no index yet: /healthz answers 503 until one is published"
     if generation is not None:
-        events = store.read_summary(generation).get("events", 0)
+        events = store.read_summary(generation).events
         serving = f"{generation.name}, {events:,} events"
     print(
         f"eventsearch: serving {settings.index} ({serving}) at "

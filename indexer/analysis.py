@@ -45,8 +45,11 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.support.charset import accent_map
 
-HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han ranges, inside a regex [class]
+# Han characters: CJK Unified Ideographs, Extension A, compatibility ideographs. The one
+# definition of "Han text" (inside a regex [class]); every pattern for it is built from it.
+HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = HAN_CHARS
+HAN_RUN = re.compile(rf"[{_HAN}]+")
 _LETTERS = rf"[^\W{_HAN}]+"
 # "U.S." stays one word; apostrophes split ("Kuczynski's" -> "Kuczynski", "s").
 _RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>{_LETTERS}(?:\.{_LETTERS})*)")
@@ -54,6 +57,7 @@ _HAN_WORD = re.compile(rf"[{_HAN}0-9A-Za-z]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _UNIT = re.compile(rf"[{_HAN}]|[^{_HAN}]+")
 # Whoosh's stop list less words that are names in news: "US troops", "Theresa May".
+# The one stop list: the index, title phrases and suggestions all leave these out.
 STOP = frozenset(STOP_WORDS) - {"us", "may"}
 
 
@@ -100,7 +104,8 @@ def fold_chars(text: str) -> str:
 
 
 def fold(word: str) -> str:
-    """Lower-case and strip accents, including marks left by lower-casing ("İ")."""
+    """An index term's folding (see :mod:`indexer.text` for the others): lower-case and
+    strip accents, including marks left by lower-casing ("İ"), and compatibility forms."""
     word = word.lower()
     if word.isascii():
         return word
@@ -111,6 +116,11 @@ def fold(word: str) -> str:
             "NFKC", "".join(c for c in decomposed if not unicodedata.combining(c))
         )
     return word
+
+
+def is_stop(word: str) -> bool:
+    """Whether a folded word is left out of the index: a stop word or a lone letter."""
+    return word in STOP or (len(word) < 2 and not word.isdigit())
 
 
 @lru_cache(maxsize=1)
@@ -221,7 +231,7 @@ def analyze(text: str, *, stem: bool = True) -> Iterator[Term]:
             pos += 1
             stopped = False
             if stem and word.isascii():
-                if word in STOP or (len(word) < 2 and not word.isdigit()):
+                if is_stop(word):
                     stopped = True
                 elif word.isalpha():
                     word = stem_word(word)
@@ -243,7 +253,7 @@ def _index_word(raw: str) -> str | None:
     """What :func:`analyze` makes of one non-Han word when indexing (None: a stop word)."""
     word = fold(raw)
     if word.isascii():
-        if word in STOP or (len(word) < 2 and not word.isdigit()):
+        if is_stop(word):
             return None
         if word.isalpha():
             word = _stemmer().stemWord(word)

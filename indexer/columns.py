@@ -3,16 +3,9 @@
 Whoosh iterates postings in pure Python; counting facets or filtering by date that way
 costs as much as the matching itself. So every run also writes these arrays (indexed by
 Whoosh document number) into ``<generation>/columns/``; searchers memory-map them, so
-several worker processes share one copy in the page cache.
-
-    live            bool[N]     False for deleted documents
-    day             int32[N]    date as a day number, days since 1970-01-01 (indexer.dates)
-    lang            uint8[N]    index into meta.langs
-    context_ptr     int32[N+1]  CSR: context_ids[context_ptr[d]:context_ptr[d+1]]
-    context_ids     int32[M]    index into meta.contexts (display names)
-    context_spelling_ids int32[M]  the event's own spelling: index into meta.context_spellings
-    domain_ptr/ids  likewise for source domains
-    len_<field>     uint16[N]   field length in tokens (BM25 length normalisation)
+several worker processes share one copy in the page cache. :class:`Columns` declares
+them, each with its file, type and meaning; saving, loading and the empty set of columns
+follow from that one declaration.
 
 A context's display name is the spelling most live events use (``示例国`` over
 ``示例國``), recomputed from ``context_spelling_ids`` whenever rows are appended or
@@ -29,30 +22,30 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.support.charset import accent_map
 
-from indexer.analysis import STOP
+from indexer.analysis import STOP, is_han
 from indexer.dates import day_number
 from indexer.event import Event
 from indexer.schema import TEXT_FIELDS, context_key
+from indexer.text import fold_letters
 
 COLUMNS = "columns"
+META = "meta.json"  # the names the id arrays index
 MIN_PHRASE_COUNT = 3  # a title phrase must recur to be suggested
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+TITLE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # the words vocab.json counts
 
 IntArray = npt.NDArray[np.int32]
 
 
 def title_words(title: str) -> list[str]:
     """Folded words of a title (letters only; Han text is not spell-checked)."""
-    folded = title.casefold().translate(accent_map)
-    return [w for w in _WORD.findall(folded) if not ("\u3400" <= w[0] <= "\u9fff")]
+    return [w for w in TITLE_WORD.findall(fold_letters(title)) if not is_han(w[0])]
 
 
 def _phrases(words: list[str]) -> list[str]:
@@ -102,25 +95,47 @@ class ColumnRows:
         return len(self.day)
 
 
+_ARRAY, _POINTERS, _LENGTHS, _NAMES = "array", "pointers", "lengths", "names"
+BoolArray = npt.NDArray[np.bool_]
+Lengths = dict[str, npt.NDArray[np.uint16]]
+
+
+def _kept(kind: str, dtype: type = np.int32, absent: str | None = None) -> dict[str, Any]:
+    """How a column is kept: ``_ARRAY``, ``<name>.npy`` of *dtype*; ``_POINTERS``, the
+    same of a CSR pointer array (N+1 entries); ``_LENGTHS``, ``len_<field>.npy`` per text
+    field; ``_NAMES``, a list in ``meta.json``. *absent*: the column loaded in its place
+    from generations written before it existed (the columns with one came together)."""
+    return {"kind": kind, "dtype": dtype, "absent": absent}
+
+
 @dataclass(frozen=True, slots=True)
 class Columns:
-    live: npt.NDArray[np.bool_]
-    day: IntArray
-    lang: npt.NDArray[np.uint8]
-    context_ptr: IntArray
-    context_ids: IntArray
-    domain_ptr: IntArray
-    domain_ids: IntArray
-    lengths: dict[str, npt.NDArray[np.uint16]]
-    langs: list[str]
-    contexts: list[str]
-    domains: list[str]
-    context_spelling_ids: IntArray
-    context_spellings: list[str]
+    """The columns of one generation, for N documents and M context (or domain) entries."""
+
+    live: BoolArray = field(metadata=_kept(_ARRAY, np.bool_))  # [N] False for deleted ones
+    day: IntArray = field(metadata=_kept(_ARRAY))  # [N] the date as days since 1970-01-01
+    lang: npt.NDArray[np.uint8] = field(metadata=_kept(_ARRAY, np.uint8))  # [N] into langs
+    # [N+1] CSR: the entries of document d are context_ids[context_ptr[d]:context_ptr[d+1]]
+    context_ptr: IntArray = field(metadata=_kept(_POINTERS))
+    context_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into contexts
+    domain_ptr: IntArray = field(metadata=_kept(_POINTERS))  # [N+1] likewise for domains
+    domain_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into domains
+    # [N] per text field: its length in tokens (BM25 length normalisation)
+    lengths: Lengths = field(metadata=_kept(_LENGTHS, np.uint16))
+    langs: list[str] = field(metadata=_kept(_NAMES))
+    contexts: list[str] = field(metadata=_kept(_NAMES))  # the spelling most live events use
+    domains: list[str] = field(metadata=_kept(_NAMES))
+    # [M] each context entry as its event spells it: index into context_spellings
+    context_spelling_ids: IntArray = field(metadata=_kept(_ARRAY, absent="context_ids"))
+    context_spellings: list[str] = field(metadata=_kept(_NAMES, absent="contexts"))
 
     @property
     def doc_count(self) -> int:
         return len(self.live)
+
+
+def _declared(*kinds: str) -> list[Field[Any]]:
+    return [f for f in fields(Columns) if f.metadata["kind"] in kinds]
 
 
 class _Names:
@@ -150,14 +165,16 @@ def _append_csr(ptr: Any, ids: Any, rows: list[list[int]]) -> tuple[IntArray, In
 
 
 def empty_columns() -> Columns:
-    zero = np.zeros(0, np.int32)
-    return Columns(
-        live=np.zeros(0, np.bool_), day=zero, lang=np.zeros(0, np.uint8),
-        context_ptr=np.zeros(1, np.int32), context_ids=zero,
-        domain_ptr=np.zeros(1, np.int32), domain_ids=zero,
-        lengths={f: np.zeros(0, np.uint16) for f in TEXT_FIELDS},
-        langs=[], contexts=[], domains=[], context_spelling_ids=zero, context_spellings=[],
-    )  # fmt: skip
+    return Columns(**{f.name: _empty(f) for f in fields(Columns)})
+
+
+def _empty(column: Field[Any]) -> Any:
+    kind, dtype = column.metadata["kind"], column.metadata["dtype"]
+    if kind == _NAMES:
+        return []
+    if kind == _LENGTHS:
+        return {f: np.zeros(0, dtype) for f in TEXT_FIELDS}
+    return np.zeros(1 if kind == _POINTERS else 0, dtype)
 
 
 def extend_columns(
@@ -234,21 +251,13 @@ def save_columns(generation: Path, columns: Columns) -> None:
     folder = generation / COLUMNS
     folder.mkdir(exist_ok=True)
     arrays: dict[str, Any] = {
-        "live": columns.live, "day": columns.day, "lang": columns.lang,
-        "context_ptr": columns.context_ptr, "context_ids": columns.context_ids,
-        "domain_ptr": columns.domain_ptr, "domain_ids": columns.domain_ids,
-        "context_spelling_ids": columns.context_spelling_ids,
-        **{f"len_{f}": a for f, a in columns.lengths.items()},
-    }  # fmt: skip
+        f.name: getattr(columns, f.name) for f in _declared(_ARRAY, _POINTERS)
+    }
+    arrays.update((f"len_{f}", a) for f, a in columns.lengths.items())
     for name, array in arrays.items():
         np.save(folder / f"{name}.npy", np.asarray(array))
-    meta = {
-        "langs": columns.langs,
-        "contexts": columns.contexts,
-        "domains": columns.domains,
-        "context_spellings": columns.context_spellings,
-    }
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    meta = {f.name: getattr(columns, f.name) for f in _declared(_NAMES)}
+    (folder / META).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
 def save_vocab(generation: Path, base: dict[str, dict[str, int]] | None, rows: ColumnRows) -> None:
@@ -266,27 +275,25 @@ def save_vocab(generation: Path, base: dict[str, dict[str, int]] | None, rows: C
 def load_columns(generation: Path) -> Columns:
     """Memory-map the arrays of *generation* (cheap: nothing is read until used)."""
     folder = generation / COLUMNS
+    meta = json.loads((folder / META).read_text("utf-8"))
 
-    def array(name: str) -> Any:
+    def kept(column: Field[Any]) -> bool:
+        return column.name in meta or (folder / f"{column.name}.npy").exists()
+
+    # The columns declared with a stand-in came in one version: any missing, all are.
+    old = not all(kept(f) for f in fields(Columns) if f.metadata["absent"])
+
+    def value(column: Field[Any]) -> Any:
+        kind, name = column.metadata["kind"], column.name
+        if old and column.metadata["absent"]:
+            name = column.metadata["absent"]
+        if kind == _NAMES:
+            return meta[name]
+        if kind == _LENGTHS:
+            return {f: np.load(folder / f"len_{f}.npy", mmap_mode="r") for f in TEXT_FIELDS}
         return np.load(folder / f"{name}.npy", mmap_mode="r")
 
-    meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    spelled = (folder / "context_spelling_ids.npy").exists()  # absent before spellings were kept
-    return Columns(
-        live=array("live"),
-        day=array("day"),
-        lang=array("lang"),
-        context_ptr=array("context_ptr"),
-        context_ids=array("context_ids"),
-        domain_ptr=array("domain_ptr"),
-        domain_ids=array("domain_ids"),
-        lengths={f: array(f"len_{f}") for f in TEXT_FIELDS},
-        langs=meta["langs"],
-        contexts=meta["contexts"],
-        domains=meta["domains"],
-        context_spelling_ids=array("context_spelling_ids" if spelled else "context_ids"),
-        context_spellings=meta["context_spellings"] if spelled else meta["contexts"],
-    )
+    return Columns(**{f.name: value(f) for f in fields(Columns)})
 
 
 def load_vocab(generation: Path) -> dict[str, dict[str, int]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
 
 from indexer.archive import DayFiles
 from indexer.errors import PageSkipped
@@ -20,25 +19,12 @@ from indexer.parse import (
     parse_page,
     split_contexts,
 )
+from indexer.store import DayReport
 from indexer.text import fold_key
 
 _HEADINGS = re.compile(rb"^#####[ \t]*([^\r\n]+)", re.M)
 # Topics run to the end of the line; parse.split_contexts splits them as the parser does.
 _TOPICS = re.compile("_(?:Context|消息)[ \t]*(?::|：)([^\r\n]*)".encode())
-
-
-@dataclass(slots=True)
-class DayReport:
-    """What one day contributed; kept per day in the manifest so totals survive
-    incremental runs."""
-
-    pages: int = 0
-    events: int = 0
-    duplicates: int = 0
-    listing_only: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # pages indexed minus a link
-    headings: set[str] = field(default_factory=set)  # fold_keys, for other days' ungluing
 
 
 def _read(day: DayFiles, name: str) -> str:
@@ -72,7 +58,7 @@ def day_headings(day: DayFiles) -> set[str]:
 
 def read_day(day: DayFiles, known_headings: Collection[str]) -> tuple[list[Event], DayReport]:
     """Parse and merge one day folder; page-level problems are skipped with a reason."""
-    report = DayReport()
+    report = DayReport(fingerprint=day.fingerprint)
     pages: list[Page] = []
     for name in day.page_names:
         try:
@@ -93,5 +79,5 @@ def read_day(day: DayFiles, known_headings: Collection[str]) -> tuple[list[Event
     report.events = len(merged.events)
     report.duplicates = merged.duplicates
     report.listing_only = merged.listing_only
-    report.headings = merged.headings
+    report.headings = tuple(sorted(merged.headings))
     return merged.events, report

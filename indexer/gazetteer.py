@@ -61,7 +61,7 @@ from indexer.place_names import (
     SEGMENTED,
     SKIP_DIVISIONS,
 )
-from indexer.text import has_cjk
+from indexer.text import has_han
 
 KOSOVO = "XK"
 
@@ -134,7 +134,7 @@ class Name:
 
 def _plural(form: str) -> Iterator[str]:
     yield form
-    if form[-1] in "ni" and not has_cjk(form) and form not in EXACT:
+    if form[-1] in "ni" and not has_han(form) and form not in EXACT:
         yield form + "s"
 
 
@@ -142,7 +142,7 @@ def _name(
     alias: str, codes: tuple[str, ...], either: bool = False, default: str = ""
 ) -> tuple[str, Name]:
     folded = key(alias)
-    cased = "" if has_cjk(alias) else alias
+    cased = "" if has_han(alias) else alias
     flags = {
         "exact": alias in EXACT,
         "personal": alias in PERSONAL,
@@ -237,7 +237,7 @@ def _cities() -> Iterator[tuple[str, Name]]:
                 continue
             by_country = sizes[folded]
             by_country[code] = max(by_country.get(code, 0), city["population"])
-            cased.setdefault(folded, "" if has_cjk(alias) else alias)
+            cased.setdefault(folded, "" if has_han(alias) else alias)
     for folded, by_country in sizes.items():
         ranked = sorted(by_country, key=by_country.__getitem__, reverse=True)
         biggest = by_country[ranked[0]]

@@ -30,14 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import pickle
-from functools import lru_cache
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
 
 from indexer.analysis import (
     EventAnalyzer,
@@ -48,6 +44,7 @@ from indexer.analysis import (
     to_simplified,
 )
 from indexer.event import Event
+from indexer.whoosh_compat import EventCodec, single_position
 
 SCHEMA_VERSION = 8  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
@@ -58,17 +55,6 @@ TEXT_OF_GRAMS = {g: f for f, g in GRAM_FIELDS.items()}
 # (马航 the word, not inside 天马航空). Known-item success barely moves between 0.25 and 1.
 GRAM_WEIGHT = 0.5
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "story": 2.0, "outlets": 0.5}
-
-
-class EventCodec(W3Codec):  # type: ignore[misc]
-    """Whoosh 2.7's on-disk format, without per-posting length statistics.
-
-    Those statistics (min/max field length per posting block) serve Whoosh's own
-    top-N pruning, which search does not use (it scores with numpy columns), and
-    gathering them reads a document's length once per posting: ~12% of build time.
-    """
-
-    length_stats = False
 
 
 class EventPositions(Positions):  # type: ignore[misc]
@@ -94,13 +80,8 @@ class EventPositions(Positions):  # type: ignore[misc]
 
     def encode(self, poslist: list[int]) -> bytes:
         if len(poslist) == 1:  # most postings: one position, a tiny pickle worth caching
-            return _single_position(poslist[0])
+            return single_position(poslist[0])
         return super().encode(poslist)  # type: ignore[no-any-return]
-
-
-@lru_cache(maxsize=4096)
-def _single_position(pos: int) -> bytes:
-    return bytes(pack_uint(1)) + pickle.dumps([pos], 2)
 
 
 def _text(boost: float = 1.0, stored: bool = False) -> TEXT:
@@ -117,6 +98,7 @@ def _grams(boost: float) -> TEXT:
 
 
 def new_codec() -> EventCodec:
+    """Whoosh 2.7's format without the statistics search does not use (see the class)."""
     return EventCodec()
 
 

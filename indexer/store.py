@@ -15,6 +15,16 @@ last complete generation; its half-written directory is removed by the next run.
 layout, the one replicas serve: files go to a hidden staging folder, which is synced and
 renamed to the next ``gen-NNNNNN`` of that directory, and only then is its CURRENT swapped.
 A replica therefore sees the old generation or the new one, never a partial copy.
+
+Each generation says what it was built from in ``manifest.json`` (:class:`Manifest`: per
+day folder a :class:`DayReport`, which the next run compares with the archive) and, for
+readers that need only a few numbers, ``summary.json`` (:class:`Summary`)::
+
+    {"segments": 3, "documents": 9120, "deleted_docs": 41, "schema": 8,
+     "archive": "/srv/archive", "created": 1718000000.0, "stray": [["news/x.md", "…"]],
+     "days": {"news/2017/02/3": {"fingerprint": "…", "pages": 12, "events": 11,
+              "duplicates": 1, "listing_only": 0, "skipped": [], "warnings": [],
+              "headings": ["…"]}, …}}
 """
 
 from __future__ import annotations
@@ -27,8 +37,9 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from indexer.errors import IndexLocked
 
@@ -40,6 +51,80 @@ KEEP_GENERATIONS = 2
 _GEN = re.compile(r"^gen-(\d{6,})$")
 _SEGMENT_FILE = re.compile(r"^MAIN_[a-z0-9]+\.")  # Whoosh segment files: unique, immutable
 SOURCE = "source.json"  # in a published generation: which built generation it copies
+
+
+Reason = tuple[str, str]  # (path, why it was left out or changed)
+
+
+@dataclass(slots=True, kw_only=True)
+class DayReport:
+    """One day folder as a generation indexed it: its fingerprint, and what it contributed
+    (kept so that totals survive incremental runs, which re-read only changed days)."""
+
+    fingerprint: str  # archive.DayFiles.fingerprint when it was read
+    pages: int = 0
+    events: int = 0
+    duplicates: int = 0
+    listing_only: int = 0
+    skipped: list[Reason] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)  # pages indexed minus a link
+    # fold_keys, for other days' ungluing; sorted (a tuple: a set takes several times the
+    # memory, and a manifest holds one per day)
+    headings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        known = {f.name for f in fields(cls)} - {"skipped", "warnings", "headings"}
+        return cls(
+            **{k: v for k, v in data.items() if k in known},
+            skipped=_reasons(data.get("skipped", ())),
+            warnings=_reasons(data.get("warnings", ())),  # absent before warnings were kept
+            headings=tuple(data.get("headings", ())),
+        )
+
+
+def _reasons(pairs: Any) -> list[Reason]:
+    return [(str(path), str(reason)) for path, reason in pairs]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The few numbers readers need (``summary.json``), without the whole manifest."""
+
+    schema: int | None  # indexer.schema.SCHEMA_VERSION that built it
+    events: int
+    created: float | None  # time.time() when it was written
+
+
+@dataclass(slots=True, kw_only=True)
+class Manifest:
+    """What a generation was built from (``manifest.json``): the next run's baseline.
+    Fields absent from an older manifest read as their defaults."""
+
+    segments: int = 1  # Whoosh segments (incremental runs add one each)
+    documents: int = 1  # Whoosh documents, deleted ones included
+    deleted_docs: int = 0
+    schema: int | None = None
+    archive: str = ""  # the archive's root folder
+    created: float | None = None
+    days: dict[str, DayReport] = field(default_factory=dict)  # by day folder key
+    stray: list[Reason] = field(default_factory=list)  # files and folders left out
+
+    @property
+    def events(self) -> int:
+        return sum(day.events for day in self.days.values())
+
+    def summary(self) -> Summary:
+        return Summary(self.schema, self.events, self.created)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        known = {f.name for f in fields(cls)} - {"days", "stray"}
+        return cls(
+            **{k: v for k, v in data.items() if k in known},
+            days={k: DayReport.from_json(day) for k, day in data.get("days", {}).items()},
+            stray=_reasons(data.get("stray", ())),
+        )
 
 
 def generation_name(number: int) -> str:
@@ -61,24 +146,16 @@ def needs_rebuild(index_dir: Path) -> bool:
     from indexer.schema import SCHEMA_VERSION
 
     generation = current_generation(index_dir)
-    return generation is None or read_summary(generation).get("schema") != SCHEMA_VERSION
+    return generation is None or read_summary(generation).schema != SCHEMA_VERSION
 
 
-def read_summary(generation: Path) -> dict[str, Any]:
+def read_summary(generation: Path) -> Summary:
     """Schema version and counts of a generation, without reading the whole manifest."""
     try:
-        data: dict[str, Any] = json.loads((generation / SUMMARY).read_text("utf-8"))
+        data = json.loads((generation / SUMMARY).read_text("utf-8"))
     except FileNotFoundError:  # written before summaries existed: derive it once
-        return _summary(read_manifest(generation))
-    return data
-
-
-def _summary(manifest: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "schema": manifest.get("schema"),
-        "events": sum(day["events"] for day in manifest.get("days", {}).values()),
-        "created": manifest.get("created"),
-    }
+        return read_manifest(generation).summary()
+    return Summary(data.get("schema"), data.get("events", 0), data.get("created"))
 
 
 def generations(index_dir: Path) -> list[Path]:
@@ -98,14 +175,22 @@ def new_generation(index_dir: Path) -> Path:
     return path
 
 
-def read_manifest(generation: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((generation / MANIFEST).read_text("utf-8"))
-    return data
+def read_manifest(generation: Path) -> Manifest:
+    return Manifest.from_json(json.loads((generation / MANIFEST).read_text("utf-8")))
 
 
-def write_manifest(generation: Path, manifest: dict[str, Any]) -> None:
-    _replace(generation / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
-    _replace(generation / SUMMARY, json.dumps(_summary(manifest)))
+def write_manifest(generation: Path, manifest: Manifest) -> None:
+    text = json.dumps(manifest, default=_fields, ensure_ascii=False, separators=(",", ":"))
+    _replace(generation / MANIFEST, text)
+    _replace(generation / SUMMARY, json.dumps(asdict(manifest.summary())))
+
+
+def _fields(value: object) -> dict[str, Any]:
+    """A manifest or a day's report as the JSON object of its fields, in their order (made
+    one at a time as the encoder meets them, so a big manifest is never copied whole)."""
+    if isinstance(value, Manifest | DayReport):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"{type(value).__name__} is not part of a manifest")
 
 
 def _replace(path: Path, text: str) -> None:
@@ -166,8 +251,7 @@ def prune(index_dir: Path) -> None:
 
 
 def _source_of(generation: Path) -> dict[str, Any]:
-    summary = read_summary(generation)
-    return {"generation": generation.name, "created": summary.get("created")}
+    return {"generation": generation.name, "created": read_summary(generation).created}
 
 
 def publish_to(index_dir: Path, target: Path, wait: float = 0.0) -> tuple[Path, bool]:

@@ -11,6 +11,28 @@ The wiki markup is what the generator failed to render, as found in the real arc
     …。http:--www.example.com-a.html 某报]  a reference's URL, slashes turned to dashes
     。date=十一月 2017                    a dead-link template's date, all that is left
     [[示例周刊|示例]]  示例]]               wiki links, whole or half
+
+It also says how two texts compare. Each way of folding text is defined once, named by
+what the folded texts are compared for:
+
+====================  ==============================================================
+fold (analysis)       index terms: lower case, accents and compatibility forms off
+                      (``López`` -> ``lopez``, ``ﬁ`` -> ``fi``, ``，`` -> ``,``)
+fold_chars (analysis) highlighting: fold and Simplified, one character for one, so an
+                      offset in the folded text is an offset in the text
+context_key (schema)  the ``context`` term: lower case, Simplified, spaces collapsed;
+                      accents kept (it is on disk: changing it means a rebuild)
+fold_letters          title words (``vocab.json``, spelling): lower case, accents off
+                      by Whoosh's table; punctuation and full-width forms kept
+name_key              typed text against names and title words (suggestions, the
+                      story list, facet values): fold_letters, Simplified, spaces
+                      collapsed
+fold_key              "the same heading or title" across pages: cleaned, lower case,
+                      punctuation and spaces dropped
+====================  ==============================================================
+
+Han text is :data:`indexer.analysis.HAN_CHARS` (:func:`~indexer.analysis.is_han`,
+:func:`has_han`).
 """
 
 from __future__ import annotations
@@ -19,7 +41,9 @@ import html
 import re
 from functools import lru_cache
 
-from indexer.analysis import t2s_table
+from whoosh.support.charset import accent_map
+
+from indexer.analysis import HAN_RUN, t2s_table, to_simplified
 
 _WIKI_ITALIC = re.compile(r"'{2,3}([^']+?)'{2,3}")
 # Chinese pages from one generator run carry a mangled timestamp tail (":59:17+00:00").
@@ -136,14 +160,26 @@ def fold_key(text: str) -> str:
     return _NOT_ALNUM.sub("", clean(text).casefold())
 
 
-def has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+def fold_letters(text: str) -> str:
+    """*text* lower-cased, accents off: ``Nicolás`` -> ``nicolas``."""
+    return text.casefold().translate(accent_map)
+
+
+def name_key(text: str) -> str:
+    """How typed text meets names: ``Nicolás  Maduro`` -> ``nicolas maduro``, ``選舉`` ->
+    ``选举`` (see the module docstring)."""
+    return " ".join(to_simplified(fold_letters(text)).split())
+
+
+def has_han(text: str) -> bool:
+    """Whether *text* has a Han character anywhere."""
+    return HAN_RUN.search(text) is not None
 
 
 def lang_of(text: str) -> str:
     """``"zh"`` for text with Han characters, else ``"en"``: the language of an event
     (from its title) and, separately, of its summary (often an English outlet teaser)."""
-    return "zh" if has_cjk(text) else "en"
+    return "zh" if has_han(text) else "en"
 
 
 def script_of(text: str) -> str:
@@ -154,7 +190,7 @@ def script_of(text: str) -> str:
     both within one title, and a tie (most often no character of either kind) reads as
     Simplified, the index's own variant.
     """
-    if not has_cjk(text):
+    if not has_han(text):
         return ""
     table, simplified = t2s_table(), _simplified_only()
     traditional = sum(ord(ch) in table for ch in text)

@@ -14,11 +14,11 @@ from whoosh import query as wq
 from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.schema import context_key, from_stored
+from indexer.text import name_key
 from search.errors import BadRequest, NotFound
 from search.matches import Docs
 from search.params import YEARS
 from search.snapshot import Derived, Snapshot
-from search.suggest import fold as suggest_fold
 
 TIMELINE_PAGE = 100
 _EVENT_ID = re.compile(r"^news/\d{4}/\d{2}/\d{1,2}/[^/\x00]{1,400}$")
@@ -220,7 +220,7 @@ def _make_story_table(snapshot: Snapshot) -> _StoryTable:
     np.maximum.at(last, ids, days)
     names = cols.contexts
     order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], names[i]))
-    return _StoryTable(order, counts, first, last, [suggest_fold(n) for n in names])
+    return _StoryTable(order, counts, first, last, [name_key(n) for n in names])
 
 
 _story_table = Derived(_make_story_table)
@@ -245,7 +245,7 @@ def busiest_stories(snapshot: Snapshot, limit: int) -> list[tuple[str, int]]:
 
 def stories(snapshot: Snapshot, name: str = "", page: int = 1) -> Stories:
     table = _story_table(snapshot)
-    wanted = " ".join(suggest_fold(name).split())
+    wanted = name_key(name)
     ids = [i for i in table.order if wanted in table.keys[i]] if wanted else table.order
     pages = max(1, -(-len(ids) // STORIES_PAGE))
     if not 1 <= page <= pages:

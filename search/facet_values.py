@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from indexer.text import name_key
 from search.errors import BadRequest, NotFound
 from search.facets import FacetValue, _csr_counts, apply, filter_masks
 from search.matches import Docs
 from search.query import any_words, build_query
 from search.results import SearchResult
 from search.snapshot import Snapshot
-from search.suggest import fold
 
 LONG_FACETS = ("context", "domain")
 FACET_PAGE = 100
@@ -68,15 +68,17 @@ def facet_values(
     docs = apply(matched_docs(snapshot, result), filter_masks(snapshot, request), skip=name)
     counts = _csr_counts(snapshot, name, docs)
     names: list[str] = getattr(snapshot.columns, f"{name}s")
-    wanted = " ".join(fold(contains).split())
+    wanted = name_key(contains)
     ids = [int(i) for i in np.flatnonzero(counts)]
     if wanted:
-        ids = [i for i in ids if wanted in fold(names[i])]
+        ids = [i for i in ids if wanted in name_key(names[i])]
     ids.sort(key=lambda i: (-counts[i], names[i]))
     pages = max(1, -(-len(ids) // FACET_PAGE))
     if not 1 <= page <= pages:
         raise BadRequest(f"page must be between 1 and {pages}, not {page}")
-    chosen = {fold(v) for v in (request.contexts if name == "context" else request.domains)}
+    chosen = {name_key(v) for v in (request.contexts if name == "context" else request.domains)}
     shown = ids[(page - 1) * FACET_PAGE : page * FACET_PAGE]
-    values = tuple(FacetValue(names[i], int(counts[i]), fold(names[i]) in chosen) for i in shown)
+    values = tuple(
+        FacetValue(names[i], int(counts[i]), name_key(names[i]) in chosen) for i in shown
+    )
     return FacetValues(name, contains, len(ids), page, pages, values)

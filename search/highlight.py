@@ -18,11 +18,11 @@ snippet then shows the summary's start.
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Iterator
 from html import escape
 
-from indexer.analysis import HAN_CHARS, Term, analyze, fold_chars
+from indexer.analysis import Term, analyze, fold_chars
+from indexer.text import has_han
 
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60  # context kept before the first match in a long summary
@@ -31,7 +31,6 @@ TEXT_CHARS = 1_000  # the most of a title (or of a hit's summary) shown; real ti
 SCAN_CHARS = 4_000  # the most of a summary read for matches; real summaries < 3,700
 
 Span = tuple[int, int]
-_HAN = re.compile(f"[{HAN_CHARS}]")
 
 
 def clip(text: str, limit: int = TEXT_CHARS) -> str:
@@ -55,7 +54,7 @@ def match_spans(
     further than *scan* characters, nor than *after* characters past the first."""
     if not terms or not text:
         return []
-    han = {t for t in terms if _HAN.search(t)}
+    han = {t for t in terms if has_han(t)}
     substrings = _substring_spans(clip(text, scan), han)
     # Han terms are all found as substrings: segment the text only for the others.
     words = ((t.start, t.end) for t in _terms(text, scan) if t.text in terms) if terms - han else ()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from indexer.analysis import Term, chain_spans, gram_text, is_han, query_grams
+from indexer.analysis import Term, chain_spans, fold, gram_text, is_han, query_grams
 from indexer.analysis import analyze as analyze_text
 from indexer.domains import registrable_domain
 from indexer.schema import GRAM_FIELDS, TEXT_FIELDS, TEXT_OF_GRAMS, context_key
@@ -91,12 +91,12 @@ def word_query(
     """One typed word; a Chinese run may analyze to several terms, all required, each
     found as a word or as a substring (see :func:`pieces`); the first *parts* only."""
     if word.endswith("*"):
-        stem = word.rstrip("*").casefold()
+        stem = fold(word.rstrip("*"))  # as index terms are folded
         if len(stem) >= MIN_PREFIX and not stem.endswith("*"):
             return wq.Or([wq.Prefix(f, stem) for f in fields])
         word = stem
     if word.endswith("~") and len(word) > 1:
-        base = word.rstrip("~").casefold()
+        base = fold(word.rstrip("~"))
         return wq.Or([wq.FuzzyTerm(f, base, maxdist=1 if len(base) < 6 else 2) for f in fields])
     parts_searched = itertools.islice(pieces(word), parts)
     clauses = [_piece_query(terms, text, fields) for terms, text in parts_searched]

@@ -23,7 +23,6 @@ suggester, the spelling vocabulary, the story table) is declared in that module 
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,12 +33,11 @@ from typing import Any, Generic, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex
 
 from indexer.columns import Columns, load_columns, load_vocab
 from indexer.dates import calendar_parts, day_months, day_years
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
+from indexer.whoosh_compat import open_searcher
 from search.evaluate import TermCache
 from search.evaluate import evaluate as evaluate_query
 from search.lru import LRU
@@ -69,7 +67,7 @@ class Snapshot:
     ) -> None:
         self.generation = generation
         self.name = generation.name
-        self.index, self.searcher = _open_searcher(generation)
+        self.index, self.searcher = open_searcher(generation)
         self.reader = self.searcher.reader()
         self.whoosh_lock = threading.RLock()  # Whoosh readers are not thread-safe
         self.columns: Columns = load_columns(generation)
@@ -320,28 +318,3 @@ def _owners(ptr: Any) -> Docs:
     """For each entry of a CSR column, the document it belongs to."""
     ptr = np.asarray(ptr)
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
-
-
-def _open_searcher(generation: Path) -> tuple[Any, Any]:
-    """Open a generation's Whoosh index and searcher; if that fails (a damaged file), close
-    what Whoosh opened on the way, which it leaves to the garbage collector."""
-    storage = FileStorage(str(generation))
-    opened: list[Any] = []
-    open_file = storage.open_file
-
-    def tracked(name: str, *args: Any, **kwargs: Any) -> Any:
-        handle = open_file(name, *args, **kwargs)
-        opened.append(handle)
-        return handle
-
-    storage.open_file = tracked
-    try:
-        index = FileIndex(storage, indexname="MAIN")
-        return index, index.searcher()
-    except BaseException:
-        for handle in opened:
-            with contextlib.suppress(Exception):
-                handle.close()
-        raise
-    finally:
-        storage.open_file = open_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from indexer.text import has_cjk
+from indexer.text import fold_letters, has_han
 from search.snapshot import Derived, Snapshot
 from search.suggest import suggester
 
@@ -35,17 +35,18 @@ def complete_word(snapshot: Snapshot, prefix: str) -> str | None:
 def close_words(snapshot: Snapshot, word: str, maxdist: int, limit: int = 10) -> list[str]:
     """Vocabulary words within *maxdist* edits of *word*, most frequent first."""
     words, counts = spelling_words(snapshot)
+    folded = fold_letters(word)
     found = process.extract(
-        word.casefold(), words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=limit * 5
+        folded, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=limit * 5
     )
     ranked = sorted(found, key=lambda item: (item[1], -counts[item[2]]))
-    return [w for w, _, _ in ranked if w != word.casefold()][:limit]
+    return [w for w, _, _ in ranked if w != folded][:limit]
 
 
 def correct_word(snapshot: Snapshot, word: str) -> str | None:
     """The likeliest intended word for a word the index does not know, else None."""
-    lowered = word.casefold()
-    if len(lowered) < MIN_WORD or has_cjk(lowered) or not lowered.isalpha():
+    lowered = fold_letters(word)
+    if len(lowered) < MIN_WORD or has_han(lowered) or not lowered.isalpha():
         return None
     if lowered in snapshot.vocab["words"]:
         return None

@@ -35,12 +35,12 @@ from functools import lru_cache
 
 import numpy as np
 from whoosh.reading import ReaderClosed
-from whoosh.support.charset import accent_map
 
+from indexer.text import fold_letters, name_key
 from search.snapshot import Derived, Snapshot
-from search.vocabulary import Entry, build_entries, candidates, context_entries, fold
+from search.vocabulary import Entry, build_entries, candidates, context_entries
 
-__all__ = ["Suggester", "Suggestion", "fold", "shown_text", "suggest", "with_typed_accents"]
+__all__ = ["Suggester", "Suggestion", "shown_text", "suggest", "with_typed_accents"]
 
 MAX_SUGGESTIONS = 10
 CONTEXT_WEIGHT = 3  # a story heading outranks a word that finds as many events
@@ -109,7 +109,7 @@ def with_typed_accents(text: str, typed: str) -> str:
     if len(typed) > len(text):
         return text
     pairs = list(zip(text, typed, strict=False))  # text's first len(typed) letters
-    if any(fold(s) != fold(t) for s, t in pairs):
+    if any(name_key(s) != name_key(t) for s, t in pairs):
         return text
     head = (_typed_letter(s, t) for s, t in pairs)
     return "".join(head) + text[len(typed) :]
@@ -118,8 +118,7 @@ def with_typed_accents(text: str, typed: str) -> str:
 def _typed_letter(shown: str, typed: str) -> str:
     """*typed* in *shown*'s case when the user typed an accent, else *shown* (also for
     a Traditional character typed where the archive writes the Simplified one)."""
-    lower = typed.casefold()
-    if lower.translate(accent_map) == lower:  # no accent: the archive's letter stays
+    if fold_letters(typed) == typed.casefold():  # no accent: the archive's letter stays
         return shown
     return typed.upper() if shown.isupper() else typed.lower()
 
@@ -166,14 +165,14 @@ class Suggester:
 
     def suggest(self, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """The vocabulary's entries under *prefix*, as it keeps them (folded, its counts)."""
-        key = " ".join(fold(prefix).split())
+        key = name_key(prefix)
         found = self.cached(key[:MAX_PREFIX], limit) if key else ()
         return [Suggestion(e.spellings[0], e.kind, e.count) for e in found]
 
     def show(self, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """What a reader typing *prefix* is offered: exact counts, the archive's spelling."""
         typed = " ".join(prefix.split())
-        key = " ".join(fold(typed).split())
+        key = name_key(typed)
         if not key:
             return []
         if not self.ready.is_set():

@@ -14,7 +14,7 @@ segmented) or a frequent English title phrase. For each one this module finds, o
   folded ``nicolas maduro``; ``選舉`` and ``选举`` for ``选举``), most frequent first, from
   one pass over the stored titles (:func:`scan_titles`).
 
-Entries are keyed by :func:`fold` (lower case, no accents, Simplified Chinese), so a
+Entries are keyed by :func:`~indexer.text.name_key` (lower case, no accents, Simplified), so a
 prefix typed in either script finds them; the spelling shown is chosen per keystroke.
 The work (measured with ``python -m bench.suggest``) is ~15 s of one core for the real
 zh archive (9k events, 13k Chinese words, gram phrases evaluated by the engine) and ~17 s
@@ -26,7 +26,6 @@ the counts ~8 s); it runs in the background after a snapshot opens (see
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,14 +35,12 @@ import numpy as np
 import numpy.typing as npt
 import rjieba
 from whoosh import query as wq
-from whoosh.analysis.filters import STOP_WORDS
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.support.charset import accent_map
 
-from indexer.analysis import HAN_CHARS, to_simplified
-from indexer.columns import _WORD as TITLE_WORD  # the words vocab.json counts
+from indexer.analysis import HAN_RUN, STOP, is_stop, to_simplified
+from indexer.columns import TITLE_WORD
 from indexer.schema import context_key
+from indexer.text import name_key
+from indexer.whoosh_compat import posting_ids
 from search.errors import SearchError
 from search.matches import Docs
 from search.query import build_query
@@ -56,13 +53,6 @@ DOC_SETS_BYTES = 64 * 1024 * 1024  # term document sets kept while counting
 DENSE = 16  # a set of more than 1/16 of the documents is united or met with a mask
 MASK_BYTES = 32 * 1024 * 1024  # masks of such sets kept while counting
 LOCK_TITLES = 256  # stored titles read per hold
-
-_HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
-_ALL_HAN = re.compile(f"[{HAN_CHARS}]+$")
-
-
-def fold(text: str) -> str:
-    return to_simplified(text.casefold().translate(accent_map)).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +96,7 @@ class TitleScan:
     def group_words(self, wanted: set[str], folded: dict[str, str]) -> None:
         for words, inside in ((self.inside_words, True), (self.first_words, False)):
             for text, n in words.items():
-                key = folded.get(text) or folded.setdefault(text, fold(text))
+                key = folded.get(text) or folded.setdefault(text, name_key(text))
                 if key in wanted:
                     kept = self.inside if inside else self.first
                     kept.setdefault(key, Counter())[text] += n
@@ -125,13 +115,13 @@ def scan_titles(titles: Iterable[str], wanted: set[str]) -> TitleScan:
             continue
         scan.first_words[words[0]] += 1
         scan.inside_words.update(words[1:])
-        keys = [folded.get(w) or folded.setdefault(w, fold(w)) for w in words]
+        keys = [folded.get(w) or folded.setdefault(w, name_key(w)) for w in words]
         for i in [i for i, key in enumerate(keys) if key in starts]:
             for end in range(i + 2, min(i + MAX_PHRASE_WORDS, len(words)) + 1):
                 phrase = " ".join(keys[i:end])
                 if phrase in wanted:
                     scan.add(phrase, " ".join(words[i:end]), inside=i > 0)
-        if _HAN_RUN.search(title):
+        if HAN_RUN.search(title):
             scan.han_titles.update(_han_words(title, scan))
     scan.group_words(wanted, folded)
     return scan
@@ -140,9 +130,9 @@ def scan_titles(titles: Iterable[str], wanted: set[str]) -> TitleScan:
 def _han_words(title: str, scan: TitleScan) -> set[str]:
     """The Chinese words of *title* (folded), their spellings added to *scan*."""
     found = set()
-    for run in _HAN_RUN.finditer(title):
+    for run in HAN_RUN.finditer(title):
         for word, start, end in rjieba.tokenize(to_simplified(run.group())):
-            if end - start > 1 and _ALL_HAN.match(word):
+            if end - start > 1 and HAN_RUN.fullmatch(word):
                 scan.add(word, run.group()[start:end], inside=True)
                 found.add(word)
     return found
@@ -260,22 +250,6 @@ class DocSets:
         return docs[self.live[docs]] if len(docs) else docs
 
 
-def posting_ids(matcher: Any) -> npt.NDArray[np.int64]:
-    """The document numbers of a term's postings in one segment (deleted ones too: the
-    ``live`` column drops them). Whoosh's own postings are read a block at a time (a
-    tuple of deltas each), not a posting at a time through ``all_ids``: ~5x faster."""
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if type(leaf) is not W3LeafMatcher or leaf._byteids:
-        return np.fromiter(matcher.all_ids(), np.int64)
-    blocks = []
-    while leaf.is_active():
-        if leaf._data is None:
-            leaf._read_data()
-        blocks.append(np.cumsum(np.asarray(leaf._data[0], np.int64)))  # deltas from 0
-        leaf._next_block()
-    return np.concatenate(blocks) if blocks else np.empty(0, np.int64)
-
-
 def search_key(query: wq.Query) -> str:
     """*query* written so that queries finding the same documents by the same terms
     read the same: ``And`` and ``Or`` without order or repeats (``syria syria`` is
@@ -324,7 +298,7 @@ def context_entries(snapshot: Snapshot) -> list[Entry]:
         if counts[i] and _context_query_finds(name):
             spellings = tuple(dict.fromkeys([name, *(s for _, s in sorted(written[i]))]))
             search = f"context:{context_key(name)}"
-            entries.append(Entry(fold(name), "context", int(counts[i]), spellings, search))
+            entries.append(Entry(name_key(name), "context", int(counts[i]), spellings, search))
     return entries
 
 
@@ -357,11 +331,11 @@ def candidates(snapshot: Snapshot, scan: TitleScan | None = None) -> Iterator[tu
     vocab = snapshot.vocab
     for phrase in itertools.islice(vocab["phrases"], MAX_ENTRIES):
         words = phrase.split()
-        if words[0] not in STOP_WORDS and words[-1] not in STOP_WORDS:
-            yield fold(phrase), "phrase"
+        if words[0] not in STOP and words[-1] not in STOP:
+            yield name_key(phrase), "phrase"
     for word in itertools.islice(vocab["words"], MAX_ENTRIES):
-        if len(word) > 1 and word not in STOP_WORDS:
-            yield fold(word), "word"
+        if not is_stop(word):
+            yield name_key(word), "word"
     if scan is not None:
         frequent = (w for w, n in scan.han_titles.most_common(MAX_ENTRIES) if n >= MIN_HAN_TITLES)
         yield from ((word, "word") for word in frequent)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from http import HTTPStatus
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -23,8 +22,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventsearch.settings import Settings
 from search.errors import IndexUnavailable, SearchError
 from search.service import Search
-from web import api, feeds, i18n, opensearch, reader, twins
-from web.errors import message_for, problem_response, status_for
+from web import api, feeds, i18n, opensearch, twins
+from web.errors import error_response, handle_error
 from web.middleware import RateLimit, RequestLog, SecurityHeaders
 from web.response_cache import ResponseCache
 from web.state import AppState, state
@@ -36,42 +35,6 @@ STATIC = Path(__file__).parent / "static"
 # several times the CPU for a few percent on pages and JSON.
 GZIP_MINIMUM_SIZE = 500
 GZIP_LEVEL = 6
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "json" in request.headers.get("accept", "")[:40]
-
-
-def error_response(request: Request, exc: BaseException) -> Response:
-    """Every error, mapped to HTTP in one place: problem+json for the API, a page otherwise."""
-    status = status_for(exc)
-    detail = message_for(exc, status)
-    headers = dict(getattr(exc, "headers", None) or {})  # e.g. Allow on a 405
-    if hasattr(exc, "retry_after"):
-        headers["Retry-After"] = str(exc.retry_after)
-    if status >= 500:
-        log.error("error answering %s: %r", request.url.path, exc, exc_info=exc)
-    if wants_json(request) or request.url.path in ("/suggest",):
-        return problem_response(request, status, detail, headers or None)
-    # The page says what happened in the reader's language; a detail beyond the status's
-    # own name (the HTTP phrase, or the generic 500 message) is shown as the API has it.
-    generic = detail == HTTPStatus(status).phrase or status == 500
-    return reader.page(
-        request,
-        "error.html",
-        {
-            "status": status,
-            "detail": None if generic else detail,
-            "retry_after": getattr(exc, "retry_after", None),
-            "q": "",
-        },
-        status=status,
-        headers=headers or None,
-    )
-
-
-async def handle_error(request: Request, exc: Exception) -> Response:
-    return error_response(request, exc)
 
 
 class ApiCors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -56,20 +57,15 @@ def test_first_run_builds_every_event_of_the_example_archive(tmp_path: Path) -> 
     assert report.listing_only >= 1 and report.duplicates >= 1
 
 
-def test_parallel_build_gives_the_same_events_as_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import indexer.build
-
-    monkeypatch.setattr(indexer.build, "WRITER_MB", 0.02)  # both workers spill runs to disk
+def test_parallel_build_gives_the_same_events_as_one_process(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     shutil.copytree(EXAMPLE_ARCHIVE, archive)
     for n in range(70):  # enough day folders for the parallel path
         write_day(
             archive, f"news/2010/01/{n % 28 + 1}" if n < 28 else f"news/2011/{n % 12 + 1:02d}/1"
         )
-    one = run(archive, tmp_path / "one", workers=1)
-    two = run(archive, tmp_path / "two", workers=2)
+    one = run(archive, tmp_path / "one", workers=1, writer_mb=0.02)
+    two = run(archive, tmp_path / "two", workers=2, writer_mb=0.02)  # both spill runs to disk
     assert one.workers == 1 and two.workers == 2
     assert events(tmp_path / "one") == events(tmp_path / "two")
 
@@ -268,28 +264,14 @@ def test_many_incremental_runs_end_in_a_full_rebuild(
     assert modes == ["full", "incremental", "incremental", "full"]
 
 
-def test_field_lengths_read_in_bulk_match_whoosh_per_document(tmp_path: Path) -> None:
-    import numpy as np
-
-    from indexer.build import segment_lengths, slow_segment_lengths
-
-    run(EXAMPLE_ARCHIVE, tmp_path / "ix", workers=1)
-    generation = store.current_generation(tmp_path / "ix")
-    with open_dir(str(generation)).reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            fast, slow = segment_lengths(leaf), slow_segment_lengths(leaf)
-            assert all(np.array_equal(fast[f], slow[f]) for f in fast)
-            assert all(fast[f].any() for f in ("title", "summary"))
-
-
 def test_writer_memory_follows_available_memory_within_bounds() -> None:
     import indexer.build as build
 
-    assert build.writer_mb(2, available_mb=8192) == 1024  # a quarter, split between two
-    assert build.writer_mb(1, available_mb=8192) == 2048
-    assert build.writer_mb(2, available_mb=24576) == build.WRITER_MB_MAX
-    assert build.writer_mb(2, available_mb=1024) == build.WRITER_MB_MIN
-    assert build.WRITER_MB_MIN <= build.writer_mb(2) <= build.WRITER_MB_MAX  # this machine
+    assert build.available_writer_mb(2, available_mb=8192) == 1024  # a quarter, split in two
+    assert build.available_writer_mb(1, available_mb=8192) == 2048
+    assert build.available_writer_mb(2, available_mb=24576) == build.WRITER_MB_MAX
+    assert build.available_writer_mb(2, available_mb=1024) == build.WRITER_MB_MIN
+    assert build.WRITER_MB_MIN <= build.available_writer_mb(2) <= build.WRITER_MB_MAX
 
 
 def test_an_incremental_generation_never_writes_into_the_current_ones_files(
@@ -307,6 +289,6 @@ def test_an_incremental_generation_never_writes_into_the_current_ones_files(
     fresh.mkdir()
     store.link_copy(current, fresh)
     manifest = store.read_manifest(current)
-    store.write_manifest(fresh, {**manifest, "days": {}})
+    store.write_manifest(fresh, dataclasses.replace(manifest, days={}))
     after = {p.name: p.read_bytes() for p in current.iterdir() if p.is_file()}
     assert after == before

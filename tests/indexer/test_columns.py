@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from indexer.columns import (
     extend_columns,
     load_columns,
     save_columns,
+    title_words,
 )
 from indexer.event import Event
 from indexer.schema import TEXT_FIELDS
@@ -75,3 +77,31 @@ def test_columns_saved_before_spellings_were_kept_still_load(tmp_path: Path) -> 
 
     assert loaded.context_spellings == loaded.contexts
     assert list(loaded.context_spelling_ids) == list(loaded.context_ids)
+
+
+def test_title_words_are_folded_letters_without_han_words() -> None:
+    assert title_words("Nicolás Maduro visits 示例港 and \uf900\uf901") == [
+        "nicolas",
+        "maduro",
+        "visits",
+        "and",
+    ]
+
+
+def test_the_files_on_disk_are_those_earlier_versions_wrote(tmp_path: Path) -> None:
+    save_columns(tmp_path, appended(empty_columns(), rows("示例國", "示例国")))
+    folder = tmp_path / "columns"
+
+    arrays = {"live", "day", "lang", "context_ptr", "context_ids", "domain_ptr", "domain_ids"}
+    arrays |= {"context_spelling_ids", *(f"len_{f}" for f in TEXT_FIELDS)}
+    assert {p.name for p in folder.iterdir()} == {f"{a}.npy" for a in arrays} | {"meta.json"}
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    assert list(meta) == ["langs", "contexts", "domains", "context_spellings"]
+
+
+def test_empty_columns_have_no_documents_and_one_pointer() -> None:
+    empty = empty_columns()
+
+    assert empty.doc_count == 0 and list(empty.context_ptr) == list(empty.domain_ptr) == [0]
+    assert empty.live.dtype == np.bool_ and empty.lang.dtype == np.uint8
+    assert set(empty.lengths) == set(TEXT_FIELDS) and empty.contexts == []

@@ -26,7 +26,7 @@ def test_publish_makes_a_complete_copy_current_in_the_target(archive: Path, tmp_
     built = run(archive, tmp_path / "build", workers=1)
     generation, copied = store.publish_to(tmp_path / "build", tmp_path / "pub")
     assert copied and store.current_generation(tmp_path / "pub") == generation
-    assert store.read_summary(generation)["events"] == built.events
+    assert store.read_summary(generation).events == built.events
     source = store.current_generation(tmp_path / "build")
     assert source is not None
     assert sorted(p.name for p in source.rglob("*")) == sorted(

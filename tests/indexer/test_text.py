@@ -5,10 +5,21 @@ Each raw string has the shape of one found in the real archives, with made-up wo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from indexer.analysis import HAN_CHARS, is_han
 from indexer.parse import split_contexts
-from indexer.text import clean, lang_of, resolve_variants, script_of
+from indexer.text import (
+    clean,
+    fold_letters,
+    has_han,
+    lang_of,
+    name_key,
+    resolve_variants,
+    script_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -123,3 +134,25 @@ def test_topics_split_on_every_separator_the_archive_uses() -> None:
 def test_language_and_script_of_text(text: str, lang: str, script: str) -> None:
     assert lang_of(text) == lang
     assert script_of(text) == script
+
+
+@pytest.mark.parametrize("char", ["\u3400", "\u4e00", "\u9fa5", "\uf900", "\ufa6a"])
+def test_every_han_block_counts_as_han_text_everywhere(char: str) -> None:
+    # U+F900-FAFF (compatibility ideographs) once went missing from one of three copies
+    assert is_han(char) and has_han(f"ab{char}") and lang_of(char) == "zh"
+    assert re.fullmatch(f"[{HAN_CHARS}]", char)
+
+
+@pytest.mark.parametrize("text", ["abc", "İstanbul", "１２３", "，。"])
+def test_text_without_han_characters_is_not_han(text: str) -> None:
+    assert not has_han(text) and not is_han(text[0])
+
+
+def test_letters_fold_to_plain_lower_case_keeping_punctuation() -> None:
+    assert fold_letters("Nicolás MADURO, Łódź") == "nicolas maduro, lodz"
+    assert fold_letters("示例，港") == "示例，港"  # full-width forms stay (fold changes them)
+
+
+def test_a_name_key_is_what_typed_text_and_names_meet_at() -> None:
+    assert name_key("  Nicolás   Maduro ") == "nicolas maduro"
+    assert name_key("選舉委員會") == name_key("选举委员会") == "选举委员会"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import threading
@@ -304,7 +305,7 @@ def test_index_from_another_version_is_unavailable_not_a_crash(tmp_path: Path) -
     generation = store.current_generation(tmp_path / "ix")
     assert generation is not None
     manifest = store.read_manifest(generation)
-    store.write_manifest(generation, {**manifest, "schema": -1})
+    store.write_manifest(generation, dataclasses.replace(manifest, schema=-1))
     assert store.needs_rebuild(tmp_path / "ix")
     with Search(tmp_path / "ix") as service, pytest.raises(IndexUnavailable, match="again"):
         service.search(parse_request([("q", "x")]))

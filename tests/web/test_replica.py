@@ -33,7 +33,7 @@ def test_replica_is_not_ready_until_an_index_is_published_then_serves_it(
         generation, _ = store.publish_to(example_index, published)
         ready = _wait_for(client, 200)
         assert ready["generation"] == generation.name
-        assert ready["events"] == store.read_summary(generation)["events"]
+        assert ready["events"] == store.read_summary(generation).events
         assert client.get("/api/v1/search", params={"q": "flood"}).status_code == 200
 
 
