@@ -134,7 +134,8 @@ class Search:
         )
         if request.group == GROUP_STORY:
             hits = tuple(
-                replace(h, group=StoryGroup(h.event.story, n)) for h, n in zip(hits, more, strict=True)
+                replace(h, group=StoryGroup(h.event.story, n))
+                for h, n in zip(hits, more, strict=True)
             )
         facets = compute_facets(snapshot, matches.docs, masks, request) if request.facets else []
         years = snapshot.years[final.docs]

@@ -41,7 +41,12 @@ class ThreadEvent:
     lang: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "date": self.date.isoformat(), "title": self.title, "lang": self.lang}
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "lang": self.lang,
+        }
 
 
 @dataclass(frozen=True, slots=True)
