@@ -105,7 +105,7 @@ def test_groups_keep_the_best_hit_of_each_story_and_count_the_rest(
     plain = search.search(parse_request([("per_page", "100")]))
     grouped = search.search(parse_request([("per_page", "100"), ("group", "story")]))
     stories = [h.event.story for h in plain.hits]
-    best = {}
+    best: dict[str, str] = {}
     for hit in plain.hits:
         best.setdefault(hit.event.story or hit.event.id, hit.event.id)
     assert [h.event.id for h in grouped.hits] == list(best.values())
