@@ -101,6 +101,11 @@ class SearchResult:
     total_events: int = -1  # matching events, grouped or not (-1: as total)
 
     @property
+    def events(self) -> int:
+        """Matching events (``total`` counts stories when grouped)."""
+        return self.total if self.total_events < 0 else self.total_events
+
+    @property
     def pages(self) -> int:
         from search.params import MAX_RESULTS
 
@@ -125,7 +130,7 @@ class SearchResult:
             "did_you_mean": self.did_you_mean,
             "corrected_from": self.corrected_from,
             "total": self.total,
-            "total_events": self.total if self.total_events < 0 else self.total_events,
+            "total_events": self.events,
             "group": r.group or None,
             "page": r.page,
             "per_page": r.per_page,
