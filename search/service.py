@@ -45,13 +45,15 @@ def open_snapshot(generation: Path, cache_bytes: int = CACHE_BYTES) -> Snapshot:
 
 
 def warm_up(snapshot: Snapshot) -> None:
-    """Build the snapshot's lazy structures (suggestions, spelling vocabulary) in the
+    """Build the snapshot's lazy structures (suggestions, spelling vocabulary, story
+    order) in the
     background, so no reader's keystroke or typo pays for them (~2 s at 200k events)."""
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
         suggester(snapshot)
         spelling_words(snapshot)
+        threads.story_order(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
 

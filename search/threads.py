@@ -53,7 +53,7 @@ class ThreadEvent:
 class Thread:
     """The nearest events of one story around an event, oldest first on each side."""
 
-    story: str  # the story heading or context the thread follows
+    story: str  # the story heading or context the thread follows, as the event spells it
     kind: ThreadKind  # "story": its heading; "context": its most specific shared context
     total: int  # live events of that story, the event included
     before: tuple[ThreadEvent, ...]
@@ -103,18 +103,22 @@ def too_broad(snapshot: Snapshot, count: int) -> bool:
     return count > max(BROAD_SHARE * snapshot.live_count, BROAD_FLOOR)
 
 
-def _followed(snapshot: Snapshot, event: Event) -> tuple[int, ThreadKind] | None:
-    """The context id the event's thread follows, and why; None when it shares none."""
+def _followed(snapshot: Snapshot, event: Event) -> tuple[str, int, ThreadKind] | None:
+    """The context the event's thread follows (as the event spells it, and its id), and
+    why; None when it shares none that is specific enough."""
     counts = snapshot.context_counts
-    ids = [snapshot.context_index.get(context_key(c)) for c in event.contexts]
+    found = [(name, snapshot.context_index.get(context_key(name))) for name in event.contexts]
     usable = [
-        c for c in ids if c is not None and counts[c] > 1 and not too_broad(snapshot, counts[c])
+        (at, name, cid)
+        for at, (name, cid) in enumerate(found)
+        if cid is not None and counts[cid] > 1 and not too_broad(snapshot, int(counts[cid]))
     ]
     if not usable:
         return None
-    if usable[0] == ids[0]:
-        return usable[0], "story"
-    return min(usable, key=lambda c: (counts[c], ids.index(c))), "context"
+    if usable[0][0] == 0:
+        return usable[0][1], usable[0][2], "story"
+    _, name, cid = min(usable, key=lambda u: (counts[u[2]], u[0]))
+    return name, cid, "context"
 
 
 def thread(snapshot: Snapshot, event: Event, docnum: int, side: int = THREAD_SIDE) -> Thread | None:
@@ -122,7 +126,7 @@ def thread(snapshot: Snapshot, event: Event, docnum: int, side: int = THREAD_SID
     followed = _followed(snapshot, event)
     if followed is None:
         return None
-    cid, kind = followed
+    name, cid, kind = followed
     members = story_order(snapshot).members(cid)
     key = (int(snapshot.columns.day[docnum]) << 32) | docnum
     at = int(np.searchsorted(members, key))
@@ -133,7 +137,7 @@ def thread(snapshot: Snapshot, event: Event, docnum: int, side: int = THREAD_SID
         else members[at : at + side]
     )
     return Thread(
-        snapshot.columns.contexts[cid],
+        name,
         kind,
         len(members),
         _events(snapshot, before),
