@@ -46,8 +46,8 @@ def open_snapshot(generation: Path, cache_bytes: int = CACHE_BYTES) -> Snapshot:
 
 def warm_up(snapshot: Snapshot) -> None:
     """Build the snapshot's lazy structures (suggestions, spelling vocabulary, story
-    order) in the
-    background, so no reader's keystroke or typo pays for them (~2 s at 200k events)."""
+    order) in the background, so no reader's keystroke or typo pays for them (~2 s at
+    200k events)."""
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
