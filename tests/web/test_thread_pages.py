@@ -110,6 +110,9 @@ def test_grouped_paging_counts_groups(client: TestClient) -> None:
     assert pager and all("group=story" in href for href in pager)
 
 
-def test_a_bad_group_is_refused(client: TestClient) -> None:
-    response = client.get("/api/v1/search", params={"group": "day"})
-    assert response.status_code == 400 and "group" in response.json()["detail"]
+def test_a_bad_group_is_refused_and_an_empty_one_is_no_grouping(client: TestClient) -> None:
+    for bad in ("day", "STORY", "story story", "<script>"):
+        response = client.get("/api/v1/search", params={"group": bad})
+        assert response.status_code == 400 and "group" in response.json()["detail"], bad
+    assert client.get("/search", params={"group": "<b>x"}).status_code == 400
+    assert client.get("/api/v1/search", params={"group": ""}).json()["group"] is None
