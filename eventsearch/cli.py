@@ -113,12 +113,14 @@ def _print_results(result: SearchResult) -> None:
         print(f"Did you mean: {result.did_you_mean}")
     if result.mode == "any":
         print("No event has all the words; showing events with any of them.")
-    print(f"{result.total:,} events ({result.took_ms:.1f} ms)")
+    stories = f" in {result.total:,} stories" if result.request.group else ""
+    print(f"{result.events:,} events{stories} ({result.took_ms:.1f} ms)")
     for number, hit in enumerate(result.hits, start=result.request.offset + 1):
         event = hit.event
         story = f" [{event.story}]" if event.story else ""
         print(f"{number:>3}. {event.date}{story} {event.title}")
-        print(f"     {event.id}")
+        more = f"  (+{hit.group.more} more in this story)" if hit.group and hit.group.more else ""
+        print(f"     {event.id}{more}")
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ MAX_PAGE = 10**6
 YEARS = (1900, 2100)  # the years a filter (and a calendar page) may name
 SORTS = ("relevance", "newest", "oldest")
 LANGS = ("en", "zh")
+GROUP_STORY = "story"  # group=story: one hit per story (search.threads.story_groups)
 FALSE = ("0", "false", "no")  # of an on/off parameter; any other value is on
 SHOWN = 40  # characters of a refused value that an error message quotes
 
@@ -136,6 +137,7 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     facets: bool = True
     spell: bool = True  # offer and apply spelling corrections
+    group: str = ""  # "story": the best hit of each story; total and pages count stories
 
     @property
     def offset(self) -> int:
@@ -188,6 +190,12 @@ SEARCH_PARAMS = _of_request(
     replace(PAGE, help=f"page number; results past the first {MAX_RESULTS} are refused"),
     Param("per_page", "results per page", int, low=1, high=MAX_PER_PAGE),
     Param("facets", "compute facets", bool),
+    Param(
+        "group",
+        "story: the best hit of each story, with how many more it has; total and "
+        "paging then count stories",
+        choices=(GROUP_STORY,),
+    ),
 )
 FILTERS = tuple(p for p in SEARCH_PARAMS if p.filter)
 SEARCH_PARAM = {p.name: p for p in SEARCH_PARAMS}

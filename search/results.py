@@ -41,19 +41,31 @@ def listed(event: Event) -> tuple[Event, bool]:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryGroup:
+    """With ``group=story``, the story a hit stands for (None: an event without one,
+    its own group) and how many more matching events of it the results leave out."""
+
+    story: str | None
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     event: Event  # as listed (see the module docstring)
     title_html: str  # HTML-safe, matches in <mark>
     summary_html: str
     score: float
     truncated: bool = False  # the event's text or lists were cut for the listing
+    group: StoryGroup | None = None  # only when results are grouped by story
 
     def to_dict(self) -> dict[str, Any]:
+        grouped = {} if self.group is None else {"group": dataclasses.asdict(self.group)}
         return {
             **self.event.to_dict(),
             "truncated": self.truncated,
             "highlight": {"title": self.title_html, "summary": self.summary_html},
             "score": round(self.score, 4),
+            **grouped,
         }
 
     def strings(self) -> list[str]:
@@ -76,7 +88,7 @@ class Hit:
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     request: SearchRequest
-    total: int
+    total: int  # matching events; with ``group=story``, their stories (groups)
     hits: tuple[Hit, ...]
     facets: tuple[Facet, ...]
     took_ms: float
@@ -86,6 +98,12 @@ class SearchResult:
     did_you_mean: str | None = None
     corrected_from: str | None = None
     per_year: dict[int, int] = field(default_factory=dict)
+    total_events: int = -1  # matching events, grouped or not (-1: as total)
+
+    @property
+    def events(self) -> int:
+        """Matching events (``total`` counts stories when grouped)."""
+        return self.total if self.total_events < 0 else self.total_events
 
     @property
     def pages(self) -> int:
@@ -112,6 +130,8 @@ class SearchResult:
             "did_you_mean": self.did_you_mean,
             "corrected_from": self.corrected_from,
             "total": self.total,
+            "total_events": self.events,
+            "group": r.group or None,
             "page": r.page,
             "per_page": r.per_page,
             "pages": self.pages,

@@ -5,22 +5,25 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from indexer.dates import day_date
 from indexer.event import Event
 from indexer.schema import from_stored
-from search import browse, related
+from search import browse, related, threads
+from search.errors import NotFound
 from search.facets import apply, compute_facets, filter_masks
 from search.handle import REFRESH_SECONDS, RETIRE_SECONDS, IndexHandle
 from search.highlight import highlight_summary, highlight_title
 from search.lru import LRU
 from search.matches import Matches
-from search.params import MAX_RESULTS, SearchRequest
+from search.params import GROUP_STORY, MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
-from search.results import Hit, SearchResult, listed
+from search.results import Hit, SearchResult, StoryGroup, listed
 from search.snapshot import CACHE_BYTES, Snapshot
 from search.spelling import close_words, correct_query, spelling_words
 from search.suggest import Suggestion, suggest, suggester
@@ -42,13 +45,15 @@ def open_snapshot(generation: Path, cache_bytes: int = CACHE_BYTES) -> Snapshot:
 
 
 def warm_up(snapshot: Snapshot) -> None:
-    """Build the snapshot's lazy structures (suggestions, spelling vocabulary) in the
-    background, so no reader's keystroke or typo pays for them (~2 s at 200k events)."""
+    """Build the snapshot's lazy structures (suggestions, spelling vocabulary, story
+    order) in the background, so no reader's keystroke or typo pays for them (~2 s at
+    200k events)."""
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
         suggester(snapshot)
         spelling_words(snapshot)
+        threads.story_order(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
 
@@ -124,11 +129,16 @@ class Search:
                     docs = apply(matches.docs, masks)
         keep = np.isin(matches.docs, docs, assume_unique=True)
         final = Matches(matches.docs[keep], matches.scores[keep])
-        order = self._order(snapshot, final, request)
+        order, more, total = self._order(snapshot, final, request)
         terms = text_terms(query)
         hits = tuple(
             self._hit(snapshot, int(final.docs[i]), float(final.scores[i]), terms) for i in order
         )
+        if request.group == GROUP_STORY:
+            hits = tuple(
+                replace(h, group=StoryGroup(h.event.story, n))
+                for h, n in zip(hits, more, strict=True)
+            )
         facets = compute_facets(snapshot, matches.docs, masks, request) if request.facets else []
         years = snapshot.years[final.docs]
         per_year = {
@@ -136,7 +146,8 @@ class Search:
         }
         return SearchResult(
             request=request,
-            total=len(final),
+            total=total,
+            total_events=len(final),
             hits=hits,
             facets=tuple(facets),
             took_ms=(time.perf_counter() - started) * 1000,
@@ -148,24 +159,39 @@ class Search:
             per_year=per_year,
         )
 
-    def _order(self, snapshot: Snapshot, matches: Matches, request: SearchRequest) -> list[int]:
-        """Positions (into *matches*) of the requested page, best first."""
+    def _order(
+        self, snapshot: Snapshot, matches: Matches, request: SearchRequest
+    ) -> tuple[list[int], list[int], int]:
+        """Positions (into *matches*) of the requested page, best first; with
+        ``group=story``, of the best hit of each story, how many more of its story
+        each stands for, and the number of groups (else of hits)."""
         end = min(request.offset + request.per_page, MAX_RESULTS)
+        key = self._key(snapshot, matches, request)
+        if request.group == GROUP_STORY:
+            ranked = np.argsort(key, kind="stable")
+            best, more = threads.story_groups(snapshot, matches.docs[ranked])
+            shown = slice(request.offset, max(end, request.offset))
+            return ranked[best[shown]].tolist(), more[shown].tolist(), len(best)
         if request.offset >= len(matches) or end <= request.offset:
-            return []
+            return [], [], len(matches)
+        top = min(end, len(matches))
+        candidates = np.argpartition(key, top - 1)[:top] if top < len(key) else np.arange(len(key))
+        ranked = candidates[np.argsort(key[candidates], kind="stable")]
+        return [int(i) for i in ranked[request.offset : end]], [], len(matches)
+
+    def _key(
+        self, snapshot: Snapshot, matches: Matches, request: SearchRequest
+    ) -> npt.NDArray[np.float64]:
+        """Per match, its sort key: the smallest first."""
         day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "relevance" and request.q.strip():
             first, last = snapshot.day_range
             recency = (day - float(first)) / max(float(last - first), 1.0)
-            key = -(matches.scores * (1.0 + RECENCY_WEIGHT * recency))
-        elif request.sort == "oldest":
-            key = day + matches.docs / 1e9
-        else:  # newest, and the order of an empty query
-            key = -day - matches.docs / 1e9
-        top = min(end, len(matches))
-        candidates = np.argpartition(key, top - 1)[:top] if top < len(key) else np.arange(len(key))
-        ranked = candidates[np.argsort(key[candidates], kind="stable")]
-        return [int(i) for i in ranked[request.offset : end]]
+            key: npt.NDArray[np.float64] = -(matches.scores * (1.0 + RECENCY_WEIGHT * recency))
+            return key
+        if request.sort == "oldest":
+            return day + matches.docs / 1e9
+        return -day - matches.docs / 1e9  # newest, and the order of an empty query
 
     def _hit(self, snapshot: Snapshot, docnum: int, score: float, terms: set[str]) -> Hit:
         with snapshot.whoosh_lock:
@@ -190,6 +216,15 @@ class Search:
     def related(self, event_id: str) -> list[related.RelatedEvent]:
         snapshot = self.snapshot()
         return related.related_events(snapshot, browse.event(snapshot, event_id))
+
+    def thread(self, event_id: str) -> threads.Thread | None:
+        """The events just before and after this one in its story (search.threads)."""
+        snapshot = self.snapshot()
+        docnum = browse.docnum_of(snapshot, event_id)
+        if docnum is None:
+            raise NotFound(f"no event with id {event_id[:200]!r}")
+        event = browse.load_events(snapshot, [docnum])[0]
+        return threads.thread(snapshot, event, docnum)
 
     def timeline(self, context: str, page: int = 1) -> browse.Timeline:
         return browse.timeline(self.snapshot(), context, page)

@@ -83,6 +83,14 @@ def test_search_flags_are_the_search_parameters(
     assert result["total"] > 0 and all(h["date"].startswith("2014-07") for h in result["hits"])
 
 
+def test_grouped_search_counts_events_and_stories_and_says_what_is_left_out(
+    example_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_main("search", "", "--index", str(example_index), "--group", "story") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("51 events in 17 stories") and "more in this story)" in out
+
+
 def test_every_search_parameter_but_the_query_is_a_flag(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

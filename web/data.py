@@ -29,7 +29,15 @@ def search_data(
     params = list(params)
     result = search.search(parse_request(params)).to_dict()
     links = SearchLinks(params, path)
-    return {**result, "facets": [_facet(facet, links) for facet in result["facets"]]}
+    hits = [_grouped(hit, links) if "group" in hit else hit for hit in result["hits"]]
+    return {**result, "hits": hits, "facets": [_facet(facet, links) for facet in result["facets"]]}
+
+
+def _grouped(hit: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
+    """A grouped hit with the ``url`` of its story's other events (None: it has none)."""
+    group, story = hit["group"], hit["group"]["story"]
+    url = links.story(story) if story is not None and group["more"] else None
+    return {**hit, "group": {**group, "url": url}}
 
 
 def _facet(facet: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
@@ -72,7 +80,14 @@ def event_data(search: Search, event_id: str) -> dict[str, Any]:
         "event": event.to_dict(),
         "related": [r.to_dict() for r in search.related(event.id)],
         "story": event.story,
+        "thread": thread_data(search, event.id),
     }
+
+
+def thread_data(search: Search, event_id: str) -> dict[str, Any] | None:
+    """The event's story thread (search.threads), None when it shares no story."""
+    found = search.thread(event_id)
+    return None if found is None else found.to_dict()
 
 
 def related_data(search: Search, event_id: str) -> dict[str, Any]:

@@ -48,5 +48,10 @@ class SearchLinks:
     def query(self, text: str) -> str:
         return self.only("q", text)
 
+    def story(self, name: str) -> str:
+        """This search narrowed to the story *name*, ungrouped: a group's other events."""
+        items = [(k, v) for k, v in self.items if k not in ("page", "group")]
+        return self._url(items if ("context", name) in items else [*items, ("context", name)])
+
     def without(self, *names: str) -> str:
         return self._url([(k, v) for k, v in self.items if k not in names])

@@ -162,7 +162,12 @@ def event_moved(request: Request) -> str | None:
 def event_json(page: dict[str, Any]) -> dict[str, Any]:
     """The event page's data as its JSON twin shows it: the event's own fields at the top,
     with the page's story and ranked related events beside them."""
-    return {**page["event"], "story": page["story"], "related_events": page["related"]}
+    return {
+        **page["event"],
+        "story": page["story"],
+        "related_events": page["related"],
+        "thread": page["thread"],
+    }
 
 
 def story_data(request: Request, base: str) -> dict[str, Any]:

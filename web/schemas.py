@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 import msgspec
 
 from indexer.event import Event
-from search import browse, facet_values, facets, related, results, suggest
+from search import browse, facet_values, facets, related, results, suggest, threads
 from search.params import FILTERS, MAX_FILTER_VALUES, Param
 
 REF = "#/components/schemas/{name}"
@@ -53,6 +53,20 @@ class HitFields(TypedDict):
     ]
     highlight: Annotated[Highlight, _note("title and summary as HTML, matches in <mark>")]
     score: float
+    group: NotRequired[Annotated[HitGroup, _note("with group=story only")]]
+
+
+class HitGroup(TypedDict):
+    story: Annotated[str | None, _note("the story heading the hit stands for (None: it has none)")]
+    more: Annotated[int, _note("matching events of that story besides this one")]
+    url: Annotated[
+        str | None,
+        _note(
+            "this search narrowed to that story (its context filter), ungrouped; None when "
+            "there are no more",
+            format="uri",
+        ),
+    ]
 
 
 class FacetLinks(TypedDict):
@@ -86,6 +100,13 @@ class EventPageFields(TypedDict):
         list[related.RelatedEvent],
         _note("as the page lists them (also /events/{id}/related)"),
     ]
+    thread: Annotated[
+        threads.Thread | None,
+        _note(
+            "the nearest events before and after it in its story (kind 'story'), or where "
+            "it has none, in its most specific shared context (kind 'context')"
+        ),
+    ]
 
 
 class SearchResult(TypedDict):
@@ -94,7 +115,9 @@ class SearchResult(TypedDict):
     mode: Literal["all", "any", "corrected"]
     did_you_mean: str | None
     corrected_from: str | None
-    total: int
+    total: Annotated[int, _note("matching events; with group=story, their stories (groups)")]
+    total_events: Annotated[int, _note("matching events, grouped or not")]
+    group: Annotated[Literal["story"] | None, _note("how hits are grouped (None: not)")]
     page: int
     per_page: int
     pages: int

@@ -158,6 +158,7 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
         "page",
         "per_page",
         "facets",
+        "group",
     }
 
 
@@ -242,7 +243,7 @@ def test_every_documented_search_parameter_is_one_the_search_reads(client: TestC
     # request, or the API would accept a parameter that does nothing.
     examples = {"q": "x", "context": "A", "domain": "a.org", "year": "2014", "month": "2014-07",
                 "lang": "zh", "from": "2014-01-01", "to": "2014-12-31", "sort": "oldest",
-                "page": "2", "per_page": "5", "facets": "0"}  # fmt: skip
+                "page": "2", "per_page": "5", "facets": "0", "group": "story"}  # fmt: skip
     spec = client.get("/api/v1/openapi.json").json()
     names = [p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]]
     assert set(names) == set(examples)

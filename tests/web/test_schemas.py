@@ -24,6 +24,7 @@ EXAMPLES = {
         "/search?q=&year=2014&lang=en&from=2014-01-01&per_page=3",
         "/search?q=malaysa&facets=0",
         "/search?q=zzzqqqxxx",
+        "/search?group=story&per_page=20",
     ],
     "/events/{id}": ["/events/{event_id}"],
     "/events/{id}/related": ["/events/{event_id}/related"],
@@ -102,8 +103,9 @@ def test_every_schema_is_valid_json_schema(components: dict[str, Any]) -> None:
 def test_a_merged_body_has_the_fields_of_both_types(components: dict[str, Any]) -> None:
     event = set(components["Event"]["properties"])
     hit = components["Hit"]
-    assert event | {"highlight", "truncated", "score"} == set(hit["properties"])
-    assert set(hit["required"]) == set(hit["properties"])  # the event's defaults too
+    assert event | {"highlight", "truncated", "score", "group"} == set(hit["properties"])
+    # the event's defaults too; a story group only when grouped
+    assert set(hit["required"]) == set(hit["properties"]) - {"group"}
 
 
 def test_a_key_a_body_lacks_is_caught(components: dict[str, Any]) -> None:

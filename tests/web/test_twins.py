@@ -92,7 +92,12 @@ def test_event_twin_holds_the_story_and_related_events_shown(
     assert twin["id"] == event_id and twin["title"] in soup.get_text()
     related = linked_events(soup, "section.related")
     assert related and related <= ids(twin["related_events"])
-    assert linked_events(soup) - {event_id} <= ids(twin["related_events"]) | set(twin["aliases"])
+    thread = twin["thread"]
+    assert linked_events(soup, "section.thread") == ids(thread["before"] + thread["after"])
+    shown = (
+        ids(twin["related_events"]) | set(twin["aliases"]) | linked_events(soup, "section.thread")
+    )
+    assert linked_events(soup) - {event_id} <= shown
     story = soup.select_one(f'main a[href="/stories/{MH17.replace(" ", "%20")}"]')
     assert story is not None and twin["story"] == MH17
 
