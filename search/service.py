@@ -12,7 +12,7 @@ import numpy as np
 from indexer.dates import day_date
 from indexer.event import Event
 from indexer.schema import from_stored
-from search import browse, related
+from search import browse, histogram, related
 from search.facets import apply, compute_facets, filter_masks
 from search.handle import REFRESH_SECONDS, RETIRE_SECONDS, IndexHandle
 from search.highlight import highlight_summary, highlight_title
@@ -20,6 +20,7 @@ from search.lru import LRU
 from search.matches import Matches
 from search.params import MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
+from search.query_dates import DateSuggestion, date_suggestion
 from search.results import Hit, SearchResult, listed
 from search.snapshot import CACHE_BYTES, Snapshot
 from search.spelling import close_words, correct_query, spelling_words
@@ -51,6 +52,14 @@ def warm_up(snapshot: Snapshot) -> None:
         spelling_words(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
+
+
+def _date_suggestion(request: SearchRequest) -> DateSuggestion | None:
+    """The date the query names, unless the request already filters by it."""
+    found = date_suggestion(request.q)
+    if found is None or (found.year in request.years and found.month in (None, *request.months)):
+        return None
+    return found
 
 
 class Search:
@@ -130,10 +139,12 @@ class Search:
             self._hit(snapshot, int(final.docs[i]), float(final.scores[i]), terms) for i in order
         )
         facets = compute_facets(snapshot, matches.docs, masks, request) if request.facets else []
-        years = snapshot.years[final.docs]
-        per_year = {
-            int(y): int(n) for y, n in zip(*np.unique(years, return_counts=True), strict=True)
-        }
+        # A chosen day's timeline is its month's, so the other days stay a click away.
+        single = histogram.single_day(request)
+        shown = apply(matches.docs, masks, skip="date") if single else final.docs
+        timeline = histogram.of_search(snapshot, shown, request)
+        years = timeline if timeline.level == "years" and not single else None
+        years = years or histogram.per_year(snapshot, final.docs)
         return SearchResult(
             request=request,
             total=len(final),
@@ -145,7 +156,9 @@ class Search:
             mode=mode,
             did_you_mean=did_you_mean,
             corrected_from=corrected_from,
-            per_year=per_year,
+            per_year={int(b.bucket): b.count for b in years.buckets if b.count},
+            timeline=timeline,
+            date_suggestion=_date_suggestion(request),
         )
 
     def _order(self, snapshot: Snapshot, matches: Matches, request: SearchRequest) -> list[int]:
