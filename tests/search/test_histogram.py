@@ -23,8 +23,8 @@ def service(example_index: Path) -> Iterator[Search]:
         yield search
 
 
-@pytest.fixture(scope="module")
-def snapshot(service: Search) -> Snapshot:
+@pytest.fixture
+def snapshot(service: Search) -> Snapshot:  # the example's one generation
     return service.snapshot()
 
 
