@@ -83,6 +83,15 @@ def test_search_flags_are_the_search_parameters(
     assert result["total"] > 0 and all(h["date"].startswith("2014-07") for h in result["hits"])
 
 
+def test_search_offers_a_date_in_the_query_as_flags(
+    example_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_main("search", "floods march 2017", "--index", str(example_index)) == 0
+    assert "Only events of 2017-03? search 'floods' --year 2017 --month 2017-03" in (
+        capsys.readouterr().out
+    )
+
+
 def test_every_search_parameter_but_the_query_is_a_flag(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
