@@ -113,6 +113,9 @@ def _print_results(result: SearchResult) -> None:
         print(f"Did you mean: {result.did_you_mean}")
     if result.mode == "any":
         print("No event has all the words; showing events with any of them.")
+    if found := result.date_suggestion:
+        flags = f"--year {found.year}" + (f" --month {found.month}" if found.month else "")
+        print(f"Only events of {found.month or found.year}? search {found.query!r} {flags}")
     stories = f" in {result.total:,} stories" if result.request.group else ""
     print(f"{result.events:,} events{stories} ({result.took_ms:.1f} ms)")
     for number, hit in enumerate(result.hits, start=result.request.offset + 1):

@@ -16,6 +16,7 @@ from indexer.event import Event
 from indexer.schema import context_key, from_stored
 from indexer.text import name_key
 from search.errors import BadRequest, NotFound
+from search.histogram import Histogram, finest
 from search.matches import Docs
 from search.params import YEARS
 from search.snapshot import Derived, Snapshot
@@ -52,6 +53,7 @@ class Timeline:
     events: tuple[Event, ...]
     page: int
     pages: int
+    timeline: Histogram  # the story's life: per year, or finer when it is short
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class Timeline:
             "page": self.page,
             "pages": self.pages,
             "events": [e.to_dict() for e in self.events],
+            "timeline": self.timeline.to_dict(),
         }
 
 
@@ -87,6 +90,7 @@ def timeline(snapshot: Snapshot, context: str, page: int = 1) -> Timeline:
         tuple(load_events(snapshot, shown)),
         page,
         pages,
+        finest(snapshot, docs),
     )
 
 

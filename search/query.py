@@ -68,10 +68,16 @@ class Interpretation:
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    for kind, token, _ in token_spans(text):
+        yield kind, token
+
+
+def token_spans(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, start) of each token: "lp", "rp", "phrase", "field" or "word"."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         assert kind is not None
-        yield kind, match.group()
+        yield kind, match.group(), match.start()
 
 
 def analyze(text: str) -> list[tuple[str, int]]:

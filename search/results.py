@@ -16,7 +16,9 @@ from typing import Any
 from indexer.event import Event
 from search.facets import Facet
 from search.highlight import TEXT_CHARS, clip
+from search.histogram import Histogram
 from search.params import SearchRequest, filters_of
+from search.query_dates import DateSuggestion
 
 HIT_LIST_ITEMS = 20  # contexts, sources, images, related, aliases of a hit; real ones <= 10
 # Estimated bytes of the Python objects around the strings (see SearchResult.nbytes).
@@ -98,6 +100,8 @@ class SearchResult:
     did_you_mean: str | None = None
     corrected_from: str | None = None
     per_year: dict[int, int] = field(default_factory=dict)
+    timeline: Histogram = field(default_factory=lambda: Histogram("years", ()))
+    date_suggestion: DateSuggestion | None = None
     total_events: int = -1  # matching events, grouped or not (-1: as total)
 
     @property
@@ -118,7 +122,8 @@ class SearchResult:
         hits = sum(HIT_OVERHEAD + sum(map(sys.getsizeof, h.strings())) for h in self.hits)
         values = [v for f in self.facets for v in f.values]
         facets = sum(ITEM_OVERHEAD + sys.getsizeof(v.value) for v in values)
-        texts = sys.getsizeof(self.interpreted) + ITEM_OVERHEAD * len(self.per_year)
+        buckets = len(self.per_year) + len(self.timeline.buckets)
+        texts = sys.getsizeof(self.interpreted) + ITEM_OVERHEAD * buckets
         return RESULT_OVERHEAD + texts + hits + facets
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,4 +147,6 @@ class SearchResult:
             "hits": [h.to_dict() for h in self.hits],
             "facets": [f.to_dict() for f in self.facets],
             "per_year": {str(y): n for y, n in sorted(self.per_year.items())},
+            "timeline": self.timeline.to_dict(),
+            "date_suggestion": self.date_suggestion.to_dict() if self.date_suggestion else None,
         }

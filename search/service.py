@@ -14,7 +14,7 @@ import numpy.typing as npt
 from indexer.dates import day_date
 from indexer.event import Event
 from indexer.schema import from_stored
-from search import browse, related, threads
+from search import browse, histogram, related, threads
 from search.errors import NotFound
 from search.facets import apply, compute_facets, filter_masks
 from search.handle import REFRESH_SECONDS, RETIRE_SECONDS, IndexHandle
@@ -23,6 +23,7 @@ from search.lru import LRU
 from search.matches import Matches
 from search.params import GROUP_STORY, MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
+from search.query_dates import DateSuggestion, date_suggestion
 from search.results import Hit, SearchResult, StoryGroup, listed
 from search.snapshot import CACHE_BYTES, Snapshot
 from search.spelling import close_words, correct_query, spelling_words
@@ -56,6 +57,14 @@ def warm_up(snapshot: Snapshot) -> None:
         threads.story_order(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
+
+
+def _date_suggestion(request: SearchRequest) -> DateSuggestion | None:
+    """The date the query names, unless the request already filters by it."""
+    found = date_suggestion(request.q)
+    if found is None or (found.year in request.years and found.month in (None, *request.months)):
+        return None
+    return found
 
 
 class Search:
@@ -140,10 +149,12 @@ class Search:
                 for h, n in zip(hits, more, strict=True)
             )
         facets = compute_facets(snapshot, matches.docs, masks, request) if request.facets else []
-        years = snapshot.years[final.docs]
-        per_year = {
-            int(y): int(n) for y, n in zip(*np.unique(years, return_counts=True), strict=True)
-        }
+        # A chosen day's timeline is its month's, so the other days stay a click away.
+        single = histogram.single_day(request)
+        shown = apply(matches.docs, masks, skip="date") if single else final.docs
+        timeline = histogram.of_search(snapshot, shown, request)
+        years = timeline if timeline.level == "years" and not single else None
+        years = years or histogram.per_year(snapshot, final.docs)
         return SearchResult(
             request=request,
             total=total,
@@ -156,7 +167,9 @@ class Search:
             mode=mode,
             did_you_mean=did_you_mean,
             corrected_from=corrected_from,
-            per_year=per_year,
+            per_year={int(b.bucket): b.count for b in years.buckets if b.count},
+            timeline=timeline,
+            date_suggestion=_date_suggestion(request),
         )
 
     def _order(

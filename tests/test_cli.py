@@ -91,6 +91,15 @@ def test_grouped_search_counts_events_and_stories_and_says_what_is_left_out(
     assert out.startswith("51 events in 17 stories") and "more in this story)" in out
 
 
+def test_search_offers_a_date_in_the_query_as_flags(
+    example_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_main("search", "floods march 2017", "--index", str(example_index)) == 0
+    assert "Only events of 2017-03? search 'floods' --year 2017 --month 2017-03" in (
+        capsys.readouterr().out
+    )
+
+
 def test_every_search_parameter_but_the_query_is_a_flag(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

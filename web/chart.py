@@ -1,4 +1,5 @@
-"""Small server-rendered SVG bar charts of events per year, or per month of one year.
+"""Small server-rendered SVG bar charts of events per year, per month of one year, or
+per day of one month.
 
 Every bar with events is a link (to the same search narrowed to it, or to a calendar
 page); a count axis runs up the left. No chart library, no JavaScript. Text sizes are in
@@ -9,6 +10,7 @@ labels marked ``minor`` are hidden there so the rest stay readable. What a chart
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,8 +31,10 @@ class ChartWords(Protocol):
     def short_month(self, month: int) -> str: ...  # 7 -> "Jul"
     def year(self, year: int) -> str: ...  # 2017 -> "2017", "2017年"
     def month(self, period: str) -> str: ...  # "2017-07" -> "July 2017"
+    def date(self, iso: str) -> str: ...  # "2017-07-04" -> "4 July 2017"
     def years_label(self, first: int, last: int, matching: bool) -> str: ...
     def months_label(self, year: str, matching: bool) -> str: ...
+    def days_label(self, period: str, matching: bool) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +160,25 @@ def month_chart(
         label = words.short_month(number)
         bars.append(Bar(label, words.month(key), count, link(key), minor, key in chosen))
     return bar_chart(bars, words.months_label(year, matching), words)
+
+
+def day_chart(
+    period: str,
+    per_day: dict[str, int],
+    link: Callable[[str], str],
+    words: ChartWords,
+    selected: Iterable[str] = (),
+    matching: bool = False,
+) -> str:
+    """Events (*matching* a search) on each day of month *period* ("2017-02"; ``per_day``
+    keyed "2017-02-03"); a bar links to *link("2017-02-03")*. Days 1, 5, 10, … are
+    labelled, and where the chart is small 1, 10, 20 and 30."""
+    chosen, year, month = set(selected), int(period[:4]), int(period[5:7])
+    bars = []
+    for number in range(1, calendar.monthrange(year, month)[1] + 1):
+        key = f"{period}-{number:02d}"
+        label = str(number) if number == 1 or number % 5 == 0 else ""
+        minor = bool(label) and number != 1 and number % 10 != 0
+        count = per_day.get(key, 0)
+        bars.append(Bar(label, words.date(key), count, link(key), minor, key in chosen))
+    return bar_chart(bars, words.days_label(period, matching), words)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from search import histogram
 from search.browse import busiest_stories as busiest
 from search.facets import context_spellings
 from search.params import parse_request
@@ -30,7 +31,13 @@ def search_data(
     result = search.search(parse_request(params)).to_dict()
     links = SearchLinks(params, path)
     hits = [_grouped(hit, links) if "group" in hit else hit for hit in result["hits"]]
-    return {**result, "hits": hits, "facets": [_facet(facet, links) for facet in result["facets"]]}
+    return {
+        **result,
+        "hits": hits,
+        "facets": [_facet(facet, links) for facet in result["facets"]],
+        "timeline": timeline(result["timeline"], links),
+        "date_suggestion": _date_suggestion(result["date_suggestion"], links),
+    }
 
 
 def _grouped(hit: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
@@ -38,6 +45,23 @@ def _grouped(hit: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
     group, story = hit["group"], hit["group"]["story"]
     url = links.story(story) if story is not None and group["more"] else None
     return {**hit, "group": {**group, "url": url}}
+
+
+def timeline(chart: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
+    """A timeline (search.histogram) with each bucket's ``url``: the search of *links*
+    narrowed to it."""
+    level = chart["level"]
+    buckets = [{**b, "url": links.narrow(level, b["bucket"])} for b in chart["buckets"]]
+    return {**chart, "buckets": buckets}
+
+
+def _date_suggestion(found: dict[str, Any] | None, links: SearchLinks) -> dict[str, Any] | None:
+    """The query's date as a filter: the query without it, the date in year/month."""
+    if found is None:
+        return None
+    month = (found["month"],) if found["month"] else ()
+    url = links.replaced({"q": (found["query"],), "year": (str(found["year"]),), "month": month})
+    return {**found, "url": url}
 
 
 def _facet(facet: dict[str, Any], links: SearchLinks) -> dict[str, Any]:
@@ -95,8 +119,12 @@ def related_data(search: Search, event_id: str) -> dict[str, Any]:
     return {"id": event.id, "related": [r.to_dict() for r in search.related(event.id)]}
 
 
-def story_data(search: Search, name: str, page: int = 1) -> dict[str, Any]:
-    return search.timeline(name, page).to_dict()
+def story_data(search: Search, name: str, page: int = 1, path: str = "/search") -> dict[str, Any]:
+    """A story's events, and its life over time: a bar opens a search (at *path*) of
+    the story's events in that year, month or day."""
+    story = search.timeline(name, page).to_dict()
+    links = SearchLinks([("context", story["context"])], path)
+    return {**story, "timeline": timeline(story["timeline"], links)}
 
 
 def day_data(search: Search, date: str) -> dict[str, Any]:
@@ -126,7 +154,9 @@ def suggest_data(
     }
 
 
-def home_data(search: Search, today: dt.date | None = None) -> dict[str, Any]:
+def home_data(
+    search: Search, today: dt.date | None = None, path: str = "/search"
+) -> dict[str, Any]:
     latest = [
         {
             "date": day.date.isoformat(),
@@ -142,6 +172,7 @@ def home_data(search: Search, today: dt.date | None = None) -> dict[str, Any]:
         "latest_days": latest,
         "busiest_stories": busiest_stories(search),
         "on_this_day": on_this_day,
+        "timeline": timeline(histogram.archive(search.snapshot()).to_dict(), SearchLinks([], path)),
     }
 
 

@@ -252,6 +252,12 @@ class Words:
             return self.gettext("Matching events per month in %(year)s") % {"year": year}
         return self.gettext("Events per month in %(year)s") % {"year": year}
 
+    def days_label(self, period: str, matching: bool) -> str:
+        month = {"month": self.month(period)}
+        if matching:
+            return self.gettext("Matching events per day in %(month)s") % month
+        return self.gettext("Events per day in %(month)s") % month
+
 
 @functools.cache
 def words(ui: Ui) -> Words:

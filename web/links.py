@@ -39,6 +39,29 @@ class SearchLinks:
         items = [(k, v) for k, v in self.items if k not in (name, "page")]
         return self._url([*items, (name, value)])
 
+    def narrow(self, level: str, bucket: str) -> str:
+        """The search narrowed to one bucket of its timeline (search.histogram): a year
+        ("2011"), a month of it ("2011-03": its year too) or a day ("2011-03-11": from
+        and to that day); every other filter kept, page reset."""
+        if level == "days":
+            return self.replaced({"from": (bucket,), "to": (bucket,)})
+        if level == "months":
+            return self.replaced({"year": (bucket[:4],), "month": (bucket,)})
+        return self.replaced({"year": (bucket,), "month": ()})
+
+    def widen(self, year: str = "") -> str:
+        """The search up its timeline: to the months of *year* ("2011"), or with none, to
+        every year; what the timeline set is dropped (a month, a chosen day), the
+        reader's own date range kept."""
+        dates = {k: v for k, v in self.items if k in ("from", "to")}
+        day = {"from": (), "to": ()} if len(dates) == 2 and len(set(dates.values())) == 1 else {}
+        return self.replaced({"year": (year,) if year else (), "month": (), **day})
+
+    def replaced(self, values: dict[str, tuple[str, ...]]) -> str:
+        """The search with *values* instead of its values of those names, page reset."""
+        items = [(k, v) for k, v in self.items if k not in values and k != "page"]
+        return self._url([*items, *((k, v) for k, vs in values.items() for v in vs)])
+
     def page(self, number: int) -> str:
         return self._url([*((k, v) for k, v in self.items if k != "page"), ("page", str(number))])
 

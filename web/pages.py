@@ -29,7 +29,7 @@ from search.params import (
     parse_request,
 )
 from web import data, i18n, reader
-from web.chart import month_chart, year_chart
+from web.chart import day_chart, month_chart, year_chart
 from web.feeds import ATOM_TYPE, RSS_TYPE, feed_title
 from web.i18n import UI_PARAM, Choice
 from web.links import SearchLinks
@@ -104,21 +104,58 @@ def only_common_words(query: str) -> bool:
     return bool(terms) and all(t.stopped for t in terms)
 
 
-def results_chart(result: dict[str, Any], links: SearchLinks, words: i18n.Words) -> Markup:
-    """Matches per year; within one chosen year, per month (from its month facet)."""
+def timeline_chart(
+    timeline: dict[str, Any],
+    words: i18n.Words,
+    selected: Iterable[str] = (),
+    matching: bool = False,
+    keep: Callable[[str], str] = str,
+) -> Markup:
+    """A timeline (``data.timeline``: its buckets with their URLs) as a bar chart whose
+    bars narrow to their year, month or day (each URL through *keep*, which may add the
+    interface); nothing when it counts no events."""
+    buckets = timeline["buckets"]
+    if not any(b["count"] for b in buckets):
+        return Markup("")
+    counts = {b["bucket"]: b["count"] for b in buckets}
+    link = {b["bucket"]: keep(b["url"]) for b in buckets}.__getitem__
+    first, level = buckets[0]["bucket"], timeline["level"]
+    if level == "days":
+        return Markup(day_chart(first[:7], counts, link, words, selected, matching))
+    if level == "months":
+        return Markup(month_chart(first[:4], counts, link, words, selected, matching))
+    return Markup(year_chart(counts, link, words, matching))
+
+
+def results_chart(result: dict[str, Any], words: i18n.Words) -> Markup:
+    """The search's timeline, its chosen months or day marked."""
     if not result["total"]:
         return Markup("")
-    years = result["filters"]["year"]
-    months = next((f for f in result["facets"] if f["name"] == "month"), None)
-    if len(years) == 1 and months is not None:
-        per_month = {v["value"]: v["count"] for v in months["values"]}
-        chosen = result["filters"]["month"]
-        svg = month_chart(
-            str(years[0]), per_month, lambda m: links.only("month", m), words, chosen, True
-        )
-    else:
-        svg = year_chart(result["per_year"], lambda y: links.only("year", y), words, True)
-    return Markup(svg)
+    f = result["filters"]
+    day = [f["from"]] if f["from"] and f["from"] == f["to"] else []
+    return timeline_chart(result["timeline"], words, day or f["month"], True)
+
+
+def timeline_trail(
+    result: dict[str, Any], links: SearchLinks, words: i18n.Words
+) -> list[dict[str, str | None]]:
+    """The way back up the timeline ("All years › 2011 › March 2011"): each step with
+    the URL that widens the search to it, the one shown last without."""
+    timeline, f = result["timeline"], result["filters"]
+    if timeline["level"] == "years" or not timeline["buckets"]:
+        return []
+    first = timeline["buckets"][0]["bucket"]
+    year = first[:4]
+    everything: dict[str, str | None] = {"label": words.gettext("All years"), "url": links.widen()}
+    trail: list[dict[str, str | None]] = [everything]
+    if timeline["level"] == "months":
+        return [*trail, {"label": words.year(year), "url": None}]
+    day = f["from"] if f["from"] and f["from"] == f["to"] else None
+    month = {"label": words.month(first[:7]), "url": None}
+    if day:
+        month["url"] = links.replaced({"from": (), "to": ()})
+    trail += [{"label": words.year(year), "url": links.widen(year)}, month]
+    return trail + ([{"label": words.date(day), "url": None}] if day else [])
 
 
 # -- the data of each page (and of its twin): (request, base of its links) -> data ----------
@@ -127,7 +164,7 @@ def results_chart(result: dict[str, Any], links: SearchLinks, words: i18n.Words)
 
 
 def home_data(request: Request, base: str) -> dict[str, Any]:
-    return data.home_data(state(request).search)
+    return data.home_data(state(request).search, path=f"{base}/search")
 
 
 def search_data(request: Request, base: str) -> dict[str, Any]:
@@ -171,7 +208,8 @@ def event_json(page: dict[str, Any]) -> dict[str, Any]:
 
 
 def story_data(request: Request, base: str) -> dict[str, Any]:
-    return data.story_data(state(request).search, request.path_params["name"], _page(request))
+    name, page = request.path_params["name"], _page(request)
+    return data.story_data(state(request).search, name, page, f"{base}/search")
 
 
 def stories_data(request: Request, base: str) -> dict[str, Any]:
@@ -210,6 +248,11 @@ def plain_view(request: Request, made: dict[str, Any], choice: Choice) -> dict[s
     return {"data": made}
 
 
+def home_view(request: Request, made: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    chart = timeline_chart(made["timeline"], i18n.words(choice.ui), keep=choice.link)
+    return {"data": made, "chart": chart}
+
+
 def search_view(request: Request, result: dict[str, Any], choice: Choice) -> dict[str, Any]:
     params, settings = _params(request), state(request).settings
     links, words, label = SearchLinks(params), i18n.words(choice.ui), labeller(request, choice)
@@ -218,7 +261,8 @@ def search_view(request: Request, result: dict[str, Any], choice: Choice) -> dic
         "links": links,
         "clear_all": links.without(*FILTER_NAMES, PAGE.name),
         "form_fields": form_fields(params),
-        "chart": results_chart(result, links, words),
+        "chart": results_chart(result, words),
+        "trail": timeline_trail(result, links, words),
         "sorts": SORTS,
         "chips": chips(active_filters(params), label),
         "feeds": feeds(params, feed_title(settings.site_name, result["query"], words)),
@@ -250,7 +294,13 @@ def story_view(request: Request, timeline: dict[str, Any], choice: Choice) -> di
     spelled = reader.speller(request, choice.ui)(story)
     title = f"{state(request).settings.site_name}: {spelled}"
     story_feeds = feeds([("context", story), *_interface_param(choice)], title)
-    return {"data": timeline, "feeds": story_feeds, "page_size": browse.TIMELINE_PAGE}
+    chart = timeline_chart(timeline["timeline"], i18n.words(choice.ui), keep=choice.link)
+    return {
+        "data": timeline,
+        "feeds": story_feeds,
+        "page_size": browse.TIMELINE_PAGE,
+        "chart": chart,
+    }
 
 
 def _interface_param(choice: Choice) -> list[tuple[str, str]]:

@@ -28,8 +28,9 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 import msgspec
 
 from indexer.event import Event
-from search import browse, facet_values, facets, related, results, suggest, threads
+from search import browse, facet_values, facets, histogram, related, results, suggest, threads
 from search.params import FILTERS, MAX_FILTER_VALUES, Param
+from search.query_dates import DateSuggestion
 
 REF = "#/components/schemas/{name}"
 
@@ -128,6 +129,14 @@ class SearchResult(TypedDict):
     hits: list[results.Hit]
     facets: list[facets.Facet]
     per_year: dict[str, int]
+    timeline: Annotated[
+        histogram.Histogram,
+        _note("matches per year; with one year chosen per month, with one month per day"),
+    ]
+    date_suggestion: Annotated[
+        DateSuggestion | None,
+        _note("a year or month written in the query, offered as a filter instead"),
+    ]
 
 
 class Filters(TypedDict):
@@ -167,6 +176,7 @@ class Overview(TypedDict):
     latest_days: list[LatestDay]
     busiest_stories: list[StoryCount]
     on_this_day: browse.OnThisDay
+    timeline: Annotated[histogram.Histogram, _note("the whole archive's events over time")]
 
 
 class Problem(TypedDict):
@@ -197,6 +207,11 @@ NOTES = {
     "Suggestion.count": "the total that searching `query` finds",
     "FacetValues.contains": "the text the values' names contain ('' for all)",
     "FacetValues.total": "values with events that contain it",
+    "Bucket.bucket": "a year (2011), month (2011-03) or day (2011-03-11)",
+    "Bucket.url": "the search narrowed to this bucket, every other filter kept",
+    "DateSuggestion.query": "the query without the date",
+    "DateSuggestion.month": "YYYY-MM, when the query names a month",
+    "DateSuggestion.url": "the search with the date moved into the year/month filters",
 }
 
 

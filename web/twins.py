@@ -137,7 +137,9 @@ def _calendar_path(made: Data) -> str:
 
 
 PAGES = {
-    "home": Page(("/",), ("/overview",), pages.home_data, "home.html", lambda d: "/overview"),
+    "home": Page(
+        ("/",), ("/overview",), pages.home_data, "home.html", lambda d: "/overview", pages.home_view
+    ),
     "search": Page(
         ("/search",),
         ("/search",),

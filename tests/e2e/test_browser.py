@@ -212,7 +212,38 @@ def test_within_one_year_the_chart_shows_months_that_select_themselves(
     page.wait_for_url("**month=2017-07**")
     dates = page.locator("ol.hits > li.hit time").all_inner_texts()
     assert dates and all("July 2017" in d for d in dates)
+    assert page.locator("svg.chart").get_attribute("aria-label") == (
+        "Matching events per day in July 2017"
+    )
+
+
+def test_timeline_drills_down_from_years_to_a_day_keeping_the_story(
+    server: Server, open_page: Any
+) -> None:
+    page = open_page(javascript=False)  # bars are plain links
+    page.goto(server.url + "/search?context=Venezuelan+crisis")
+    years = page.locator("svg.chart a").count()
+    assert years >= 2
+    page.locator("svg.chart a").last.click()
+    page.wait_for_url("**year=**")
+    assert page.locator("svg.chart text:not(.axis)").count() == 12
+    page.locator("svg.chart a").first.click()
+    page.wait_for_url("**month=**")
+    label = page.locator("svg.chart").get_attribute("aria-label") or ""
+    assert label.startswith("Matching events per day")
+    trail = page.locator("nav.timeline-trail li").all_inner_texts()
+    assert trail[0] == "All years" and len(trail) == 3
+    page.screenshot(path=str(DOCS / "screenshot-timeline.png"))
+    page.locator("svg.chart a").first.click()
+    page.wait_for_url("**from=**")
+    assert "context=Venezuelan+crisis" in page.url
+    dates = set(page.locator("ol.hits > li.hit time").all_inner_texts())
+    assert len(dates) == 1
     assert page.locator("svg.chart a[aria-current]").count() == 1
+    page.locator("nav.timeline-trail a", has_text="All years").click()
+    page.wait_for_url(lambda url: "year=" not in url and "from=" not in url)
+    assert page.locator("svg.chart a").count() == years
+    assert "context=Venezuelan+crisis" in page.url
 
 
 def test_reader_finds_a_story_by_name_and_walks_the_calendar(server: Server, page: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from web.chart import Bar, bar_chart, month_chart, nice_step, year_chart
+from web.chart import Bar, bar_chart, day_chart, month_chart, nice_step, year_chart
 from web.i18n import ENGLISH, SIMPLIFIED, words
 
 EN = words(ENGLISH)
@@ -91,3 +91,21 @@ def test_chart_escapes_what_it_interpolates() -> None:
 
 def test_no_bars_no_chart() -> None:
     assert year_chart({}, str, EN) == "" and bar_chart([], "x", EN) == ""
+
+
+def test_day_chart_has_every_day_of_the_month_and_marks_the_chosen_one() -> None:
+    per_day = {"2016-02-03": 4, "2016-02-29": 1}
+    chart = svg(day_chart("2016-02", per_day, lambda d: f"/s?day={d}", EN, ["2016-02-29"]))
+    assert [a["href"] for a in chart.select("a[href]")] == [
+        "/s?day=2016-02-03",
+        "/s?day=2016-02-29",
+    ]
+    assert chart.select_one("a[aria-current]").title.get_text() == "29 February 2016: 1 event"
+    labels = chart.select("text:not(.axis)")
+    assert [t.get_text() for t in labels] == ["1", "5", "10", "15", "20", "25"]
+    assert [t.get_text() for t in labels if "minor" not in (t.get("class") or [])] == [
+        "1",
+        "10",
+        "20",
+    ]
+    assert chart.svg["aria-label"] == "Events per day in February 2016"

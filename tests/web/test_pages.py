@@ -353,7 +353,7 @@ def test_chart_bars_link_to_their_year_with_a_count_axis(client: TestClient) -> 
 
 
 def test_chart_within_one_year_shows_its_months(client: TestClient) -> None:
-    soup = page(client, "/search", q="", year="2017", month="2017-07")
+    soup = page(client, "/search", q="", year="2017")
     chart = soup.select_one("svg.chart")
     assert chart["aria-label"] == "Matching events per month in 2017"
     assert len(chart.select("text:not(.axis)")) == 12
@@ -363,7 +363,6 @@ def test_chart_within_one_year_shows_its_months(client: TestClient) -> None:
         {"year": ["2017"], "month": ["2017-07"]},
     ]
     assert [a.title.get_text() for a in bars] == ["March 2017: 5 events", "July 2017: 12 events"]
-    assert chart.select_one('a[aria-current="true"]')["href"] == bars[1]["href"]
 
 
 # -- related events and images ------------------------------------------------------------
@@ -445,3 +444,101 @@ def test_print_stylesheet_leaves_out_the_form_and_filters(client: TestClient) ->
     hidden = printed[: printed.index("{display:none!important}")]
     for selector in (".site-header form", ".filters", ".site-footer", ".pages", ".tools"):
         assert selector in hidden
+
+
+# -- the timeline: years -> months -> days, the other filters kept --------------------------
+def busiest_bar(soup: BeautifulSoup) -> tuple[str, int]:
+    """The chart's busiest bar: its link, and its count (from its title)."""
+    bars = soup.select("svg.chart a[href]")
+    counts = [int(a.title.get_text().split(": ")[1].split()[0]) for a in bars]
+    best = max(range(len(bars)), key=counts.__getitem__)
+    return str(bars[best]["href"]), counts[best]
+
+
+def test_timeline_drills_down_years_months_days_keeping_a_story(client: TestClient) -> None:
+    story = "Venezuelan crisis"
+    soup = page(client, "/search", context=story)
+    assert soup.select_one("svg.chart")["aria-label"].startswith("Matching events per year")
+    assert soup.select_one("nav.timeline-trail") is None
+    year_url, in_year = busiest_bar(soup)
+    year = query(year_url)["year"][0]
+    assert query(year_url) == {"context": [story], "year": [year]}
+
+    soup = page_at(client, year_url)
+    assert soup.select_one("svg.chart")["aria-label"] == f"Matching events per month in {year}"
+    assert len(soup.select("ol.hits > li")) == in_year
+    month_url, in_month = busiest_bar(soup)
+    month = query(month_url)["month"][0]
+    assert query(month_url) == {"context": [story], "year": [year], "month": [month]}
+
+    soup = page_at(client, month_url)
+    chart = soup.select_one("svg.chart")
+    assert chart["aria-label"].startswith("Matching events per day in ")
+    assert len(chart.select("text:not(.axis)")) == 7  # days 1, 5, 10, 15, 20, 25, 30
+    trail = soup.select("nav.timeline-trail li")
+    assert trail[0].get_text() == "All years"
+    assert query(trail[1].a["href"]) == {"context": [story], "year": [year]}
+    day_url, on_day = busiest_bar(soup)
+    day = query(day_url)["from"][0]
+    assert query(day_url) == {
+        "context": [story],
+        "year": [year],
+        "month": [month],
+        "from": [day],
+        "to": [day],
+    }
+
+    soup = page_at(client, day_url)
+    assert len(soup.select("ol.hits > li")) == on_day <= in_month <= in_year
+    assert {m.time["datetime"] for m in soup.select("ol.hits .meta")} == {day}
+    assert soup.select_one('svg.chart a[aria-current="true"]')["href"] == day_url
+    assert query(soup.select("nav.timeline-trail li")[2].a["href"]) == {
+        "context": [story],
+        "year": [year],
+        "month": [month],
+    }
+
+
+def test_timeline_json_has_each_bucket_with_count_and_url(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": "", "year": "2017"}).json()
+    timeline = body["timeline"]
+    assert timeline["level"] == "months"
+    assert [b["bucket"] for b in timeline["buckets"]] == [f"2017-{m:02d}" for m in range(1, 13)]
+    assert sum(b["count"] for b in timeline["buckets"]) == body["total"]
+    july = timeline["buckets"][6]
+    assert urlsplit(july["url"]).path == "/api/v1/search"
+    narrowed = client.get(july["url"]).json()
+    assert narrowed["total"] == july["count"] and narrowed["timeline"]["level"] == "days"
+
+
+def test_home_and_story_pages_chart_their_events_over_time(client: TestClient) -> None:
+    home = page(client, "/")
+    bars = home.select("figure#timeline svg.chart a[href]")
+    assert query(bars[0]["href"]) == {"year": ["2014"]}
+    story = page(client, f"/stories/{MH17}")
+    bars = story.select("figure#timeline svg.chart a[href]")
+    assert bars and all(query(a["href"])["context"] == [MH17] for a in bars)
+    chinese = page(client, f"/stories/{MH17}", ui="zh-Hans")
+    assert all(query(a["href"])["ui"] == ["zh-Hans"] for a in chinese.select("svg.chart a"))
+
+
+def test_a_year_in_the_query_is_offered_as_a_filter(client: TestClient) -> None:
+    soup = page(client, "/search", q="crash 2014", context=MH17)
+    offer = soup.select_one("p.date-suggestion a")
+    assert offer.get_text() == "Only events in 2014?"
+    assert query(offer["href"]) == {"q": ["crash"], "context": [MH17], "year": ["2014"]}
+    assert page_at(client, offer["href"]).select_one("p.date-suggestion") is None
+    body = client.get("/api/v1/search", params={"q": "floods march 2017"}).json()
+    assert {k: v for k, v in body["date_suggestion"].items() if k != "url"} == {
+        "query": "floods",
+        "year": 2017,
+        "month": "2017-03",
+    }
+    assert query(body["date_suggestion"]["url"]) == {
+        "q": ["floods"],
+        "year": ["2017"],
+        "month": ["2017-03"],
+    }
+    assert client.get("/api/v1/search", params={"q": "date:2014"}).json()["date_suggestion"] is None
+    chinese = page(client, "/search", q="地震 2016年", ui="zh-Hans")
+    assert chinese.select_one("p.date-suggestion a").get_text() == "只看2016年的事件？"
