@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
+from whoosh.reading import ReaderClosed
 
 from indexer.dates import day_date
 from indexer.event import Event
@@ -20,6 +22,7 @@ from search.lru import LRU
 from search.matches import Matches
 from search.params import MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
+from search.ranking import priors, relevance_key
 from search.results import Hit, SearchResult, listed
 from search.snapshot import CACHE_BYTES, Snapshot
 from search.spelling import close_words, correct_query, spelling_words
@@ -28,7 +31,6 @@ from search.suggest import Suggestion, suggest, suggester
 # Answers kept per Search (per worker process), by their estimated size in memory
 # (SearchResult.nbytes): a count would let a few huge pages fill the memory. 0: no cache.
 RESULT_CACHE_BYTES = 64 * 1024 * 1024
-RECENCY_WEIGHT = 0.15  # the newest event scores at most 15% above the oldest
 FEW_RESULTS = 3  # fewer than this and a correction is offered
 WARM_UP_DELAY = 1.0  # seconds between opening a snapshot and building its lazy parts
 
@@ -42,13 +44,16 @@ def open_snapshot(generation: Path, cache_bytes: int = CACHE_BYTES) -> Snapshot:
 
 
 def warm_up(snapshot: Snapshot) -> None:
-    """Build the snapshot's lazy structures (suggestions, spelling vocabulary) in the
-    background, so no reader's keystroke or typo pays for them (~2 s at 200k events)."""
+    """Build the snapshot's lazy structures (suggestions, spelling vocabulary, ranking
+    priors) in the background, so no reader's keystroke, typo or first query pays for
+    them (~2 s at 200k events)."""
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
         suggester(snapshot)
         spelling_words(snapshot)
+        with contextlib.suppress(ReaderClosed):  # a generation replaced meanwhile
+            priors(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
 
@@ -155,9 +160,7 @@ class Search:
             return []
         day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "relevance" and request.q.strip():
-            first, last = snapshot.day_range
-            recency = (day - float(first)) / max(float(last - first), 1.0)
-            key = -(matches.scores * (1.0 + RECENCY_WEIGHT * recency))
+            key = relevance_key(snapshot, matches)  # BM25 x importance (search.ranking)
         elif request.sort == "oldest":
             key = day + matches.docs / 1e9
         else:  # newest, and the order of an empty query
