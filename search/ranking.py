@@ -15,9 +15,9 @@ They combine into one factor per document, ``1 + BACKLINKS * b + SOURCES * s +
 OPENS * o``, where ``b`` and ``s`` are ``log(1 + n) / log(1 + cap)`` capped at 1: a
 bounded multiplicative boost (at most ``MAX_FACTOR``), so the words still decide and
 a much better match is never overtaken by a famous event. Recency stays a tie-breaker
-(``RECENCY_WEIGHT``): the newest event scores at most that share above the oldest,
-less than one source more, so a later side note does not bury the event. docs/ranking.md
-describes the whole order.
+(``RECENCY_WEIGHT``): the newest event scores at most that share above the oldest, less
+than one signal is worth, so a later side note does not bury the event. docs/ranking.md
+describes the whole order and how the weights were measured.
 """
 
 from __future__ import annotations
