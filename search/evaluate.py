@@ -143,7 +143,10 @@ def _and(query: wq.And, run: _Run) -> Matches:
 
 @_matches.register(wq.Or)
 def _or(query: wq.Or, run: _Run) -> Matches:
-    return union([_matches(q, run) for q in _alternatives(query)])
+    """The union, scores added; a boosted ``Or`` (a word's synonyms, search.synonyms)
+    scales its scores by its boost."""
+    found = union([_matches(q, run) for q in _alternatives(query)])
+    return found if query.boost == 1 else Matches(found.docs, found.scores * query.boost)
 
 
 def _alternatives(query: wq.Or) -> list[wq.Query]:
@@ -151,7 +154,7 @@ def _alternatives(query: wq.Or) -> list[wq.Query]:
     one union of many arrays is cheaper than many of few)."""
     flat: list[wq.Query] = []
     for sub in query.subqueries:
-        flat.extend(_alternatives(sub) if type(sub) is wq.Or else [sub])
+        flat.extend(_alternatives(sub) if type(sub) is wq.Or and sub.boost == 1 else [sub])
     return flat
 
 

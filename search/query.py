@@ -36,6 +36,8 @@ from indexer.domains import registrable_domain
 from indexer.schema import GRAM_FIELDS, TEXT_FIELDS, TEXT_OF_GRAMS, context_key
 from search.errors import BadRequest, QueryTooComplex
 from search.params import check_query
+from search.synonyms import WEIGHT as SYNONYM_WEIGHT
+from search.synonyms import alternatives
 
 MAX_CLAUSES = 40
 # Parts of words one query searches (a pasted Chinese sentence is one typed word of many
@@ -315,21 +317,34 @@ class _Parser:
             return negated, field_query(name, value)
         if body in ("AND", "NOT", "&&", "||", "|"):
             return False, None
-        if not negated:
+        others = alternatives(body)
+        if not negated and not others:  # a word the synonym list knows is not misspelt
             self.words.append(body)
         if body.isascii():  # one part (MAX_CLAUSES bounds them); expansions have a budget
-            return negated, word_query(body)
+            return negated, with_synonyms(word_query(body), others)
         if self.parts <= 0:
             return False, None
         used = sum(1 for _ in itertools.islice(pieces(body), self.parts))
         query = word_query(body, parts=self.parts)
         self.parts -= max(used, 1)
-        return negated, query
+        return negated, with_synonyms(query, others)
 
     def count(self) -> None:
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
             raise QueryTooComplex(f"more than {MAX_CLAUSES} words or clauses")
+
+
+def with_synonyms(query: wq.Query | None, others: tuple[str, ...]) -> wq.Query | None:
+    """A typed word's query, or also its synonyms (:mod:`search.synonyms`) scoring
+    ``SYNONYM_WEIGHT`` of theirs: ``quake`` finds earthquakes, the quake ones first. An
+    alternative of several words or with punctuation (``9·11``) is a phrase."""
+    found = [word_query(o) if o.isalnum() else phrase_query(o) for o in others]
+    options = [q for q in found if q is not None]
+    if query is None or not options:
+        return query
+    weighted = wq.Or(options, boost=SYNONYM_WEIGHT)
+    return wq.Or([query, weighted])
 
 
 def _and(parts: list[wq.Query]) -> wq.Query | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from whoosh.reading import ReaderClosed
 
 from indexer.dates import day_date
 from indexer.event import Event
@@ -24,6 +26,7 @@ from search.matches import Matches
 from search.params import GROUP_STORY, MAX_RESULTS, SearchRequest
 from search.query import any_words, build_query, text_terms
 from search.query_dates import DateSuggestion, date_suggestion
+from search.ranking import priors, relevance_key
 from search.results import Hit, SearchResult, StoryGroup, listed
 from search.snapshot import CACHE_BYTES, Snapshot
 from search.spelling import close_words, correct_query, spelling_words
@@ -32,7 +35,6 @@ from search.suggest import Suggestion, suggest, suggester
 # Answers kept per Search (per worker process), by their estimated size in memory
 # (SearchResult.nbytes): a count would let a few huge pages fill the memory. 0: no cache.
 RESULT_CACHE_BYTES = 64 * 1024 * 1024
-RECENCY_WEIGHT = 0.15  # the newest event scores at most 15% above the oldest
 FEW_RESULTS = 3  # fewer than this and a correction is offered
 WARM_UP_DELAY = 1.0  # seconds between opening a snapshot and building its lazy parts
 
@@ -47,14 +49,16 @@ def open_snapshot(generation: Path, cache_bytes: int = CACHE_BYTES) -> Snapshot:
 
 def warm_up(snapshot: Snapshot) -> None:
     """Build the snapshot's lazy structures (suggestions, spelling vocabulary, story
-    order) in the background, so no reader's keystroke or typo pays for them (~2 s at
-    200k events)."""
+    order, ranking priors) in the background, so no reader's keystroke, typo or first
+    query pays for them (~2 s at 200k events)."""
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
         suggester(snapshot)
         spelling_words(snapshot)
         threads.story_order(snapshot)
+        with contextlib.suppress(ReaderClosed):  # a generation replaced meanwhile
+            priors(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()
 
@@ -179,6 +183,8 @@ class Search:
         ``group=story``, of the best hit of each story, how many more of its story
         each stands for, and the number of groups (else of hits)."""
         end = min(request.offset + request.per_page, MAX_RESULTS)
+        if not len(matches):  # nothing to rank: the priors are not even read
+            return [], [], 0
         key = self._key(snapshot, matches, request)
         if request.group == GROUP_STORY:
             ranked = np.argsort(key, kind="stable")
@@ -198,10 +204,7 @@ class Search:
         """Per match, its sort key: the smallest first."""
         day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "relevance" and request.q.strip():
-            first, last = snapshot.day_range
-            recency = (day - float(first)) / max(float(last - first), 1.0)
-            key: npt.NDArray[np.float64] = -(matches.scores * (1.0 + RECENCY_WEIGHT * recency))
-            return key
+            return relevance_key(snapshot, matches)  # BM25 x importance (search.ranking)
         if request.sort == "oldest":
             return day + matches.docs / 1e9
         return -day - matches.docs / 1e9  # newest, and the order of an empty query
