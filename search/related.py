@@ -1,22 +1,73 @@
-"""Related events: what an event links to, what links to it, and what resembles it."""
+"""Related events, ranked by what they share with the event, each with the reasons why.
+
+Candidates come from five places, each bounded so an event page stays cheap::
+
+    linked       the event's own Related links (in the archive or not)   all of them
+    links here   events whose Related links point at it                  newest MAX_BACKLINKS
+    same story   events under its story heading                          nearest MAX_STORY in time
+    contexts     events sharing a specific (rare) context of it          nearest MAX_CONTEXT each
+    similar      Whoosh's more-like-this on its title                    top SIMILAR
+
+and each is scored by :func:`score` from what it shares: the story, its rarest shared
+context (a context few events carry says more than a country: see :func:`specificity`),
+the event's key words, closeness in time and the explicit link. A link to a page the
+archive lacks has only its link text, its heading in the Related list and the date in its
+address, and is scored on those.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 
-from indexer.event import Event
-from indexer.text import fold_key
+from indexer.analysis import analyze
+from indexer.event import Event, Related
+from indexer.schema import context_key
 from search.browse import docnum_of, load_events
+from search.matches import Docs
 from search.snapshot import Snapshot
 
 MAX_BACKLINKS = 20
-MIN_BEFORE_SIMILAR = 5  # fewer linked events than this and similar ones are added
-SIMILAR = 5
+MAX_STORY = 12  # nearest events of the same story
+MAX_CONTEXT = 6  # nearest events of each specific shared context
+MAX_CONTEXTS = 4  # the event's rarest contexts looked up
+RARE_SHARE = 0.02  # a context on more than this share of events is not looked up
+SIMILAR = 15
+KEY_TERMS = 12
+MAX_EXTRA = 10  # events shown beyond the linked ones and the ones linking here
+MIN_EXTRA_SCORE = 1.0  # an unlinked candidate must share at least this much
+REASON_WORDS = 3
+MIN_STORY = 0.3  # a heading less specific than this ("中國") is no story of its own
+MIN_WORDS = 0.15  # share of the key words' weight that makes "similar words" a reason
+TIME_SCALE_DAYS = 180  # closeness halves at this distance
+
+# What each kind of sharing is worth (see score): the story is the strongest tie, then
+# a rare shared context and the same words; the archive's link is a hint, not a verdict
+# (the zh archive links many events by country alone).
+WEIGHTS = {"story": 3.0, "context": 2.0, "words": 3.0, "linked": 0.6, "links here": 0.6}
+TIME_WEIGHT = 0.5
+
+_ID_DATE = re.compile(r"^news/(\d{4})/(\d{2})/(\d{1,2})/")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an event is related: ``kind`` is "same story", "context" (``values``: the
+    most specific shared context), "words" (``values``: the shared key words), "linked"
+    (this event links to it) or "links here"."""
+
+    kind: str
+    values: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "values": list(self.values)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +79,8 @@ class RelatedEvent:
     reasons: tuple[str, ...]  # "linked", "links here", "similar"
     shared_contexts: tuple[str, ...]
     in_archive: bool
+    why: tuple[Reason, ...] = ()  # strongest first
+    score: float = 0.0  # what it shares with the event; the list is in this order
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,79 +91,239 @@ class RelatedEvent:
             "reasons": list(self.reasons),
             "shared_contexts": list(self.shared_contexts),
             "in_archive": self.in_archive,
+            "why": [r.to_dict() for r in self.why],
+            "score": round(self.score, 3),
         }
 
 
-def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-    keys = {fold_key(c) for c in b}
-    return tuple(c for c in a if fold_key(c) in keys)
+@dataclass(slots=True)
+class Candidate:
+    """One candidate as gathered: what it is, and how it was found."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    contexts: tuple[str, ...]
+    in_archive: bool
+    sources: set[str] = field(default_factory=set)  # "linked", "links here", "similar"…
+    headings: tuple[str, ...] = ()  # a link's headings in the event's Related list
 
 
-class _Collector:
-    def __init__(self, source: Event) -> None:
-        self.source = source
-        self.items: dict[str, RelatedEvent] = {}
+@dataclass(frozen=True, slots=True)
+class KeyWords:
+    """The event's key words: analysed term -> weight (Whoosh's key terms, normalised to
+    sum 1), and the surface form of each as the event's title writes it."""
 
-    def add(self, event: Event, reason: str) -> None:
-        if event.id == self.source.id:
-            return
-        known = self.items.get(event.id)
-        if known:
-            if reason not in known.reasons:
-                self.items[event.id] = _with_reason(known, reason)
-            return
-        self.items[event.id] = RelatedEvent(
-            event.id,
-            event.title,
-            event.date,
-            event.contexts,
-            (reason,),
-            _shared(event.contexts, self.source.contexts),
-            True,
-        )
+    weights: dict[str, float]
+    surface: dict[str, str]
+
+    def shared(self, text: str) -> list[str]:
+        """The key terms *text* holds, heaviest first."""
+        terms = {t.text for t in analyze(text) if not t.stopped}
+        return sorted((t for t in self.weights if t in terms), key=lambda t: -self.weights[t])
 
 
-def _with_reason(item: RelatedEvent, reason: str) -> RelatedEvent:
-    from dataclasses import replace
+def specificity(count: int, live: int) -> float:
+    """How much sharing a context carried by *count* of *live* events says, 0-1: the
+    context's idf over the largest idf, squared so that it falls fast: 1 for a context of
+    one event, about 0.5 for one on 0.2 % of them, 0.15 for "中國" on 2.6 %."""
+    if count <= 0:
+        return 0.0
+    if live <= 1:
+        return 1.0
+    return max(0.0, 1.0 - math.log(count) / math.log(live)) ** 2
 
-    return replace(item, reasons=(*item.reasons, reason))
+
+def closeness(a: dt.date | None, b: dt.date | None) -> float:
+    """1 on the same day, 0.5 at TIME_SCALE_DAYS apart, towards 0 after; 0 when unknown."""
+    if a is None or b is None:
+        return 0.0
+    return 1.0 / (1.0 + abs((a - b).days) / TIME_SCALE_DAYS)
+
+
+def id_date(event_id: str) -> dt.date | None:
+    """The date an event id carries (``news/2008/05/12/…``), for links the archive lacks."""
+    found = _ID_DATE.match(event_id)
+    if not found:
+        return None
+    try:
+        return dt.date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None
+
+
+def score(
+    candidate: Candidate, event: Event, specific: dict[str, float], words: KeyWords
+) -> tuple[float, tuple[Reason, ...]]:
+    """What *candidate* shares with *event*, and the reasons in words, strongest first.
+
+    *specific* is the specificity of each of the event's contexts by context key."""
+    keys = [context_key(c) for c in candidate.contexts]
+    story = context_key(event.story) if event.story else None
+    same_story = story is not None and story in keys
+    story_weight = specific.get(story, 0.0) if story else 0.0
+    shared = [(specific.get(k, 0.0), c) for k, c in zip(keys, candidate.contexts, strict=True)]
+    shared = sorted((s for s in shared if s[0] > 0 and context_key(s[1]) != story), reverse=True)
+    headings = [specific.get(context_key(h), 0.0) for h in candidate.headings]
+    context = max([s for s, _ in shared] + headings, default=0.0)
+    shared_words = words.shared(candidate.title)
+    overlap = sum(words.weights[t] for t in shared_words)
+    total = (
+        WEIGHTS["story"] * story_weight * same_story
+        + WEIGHTS["context"] * context
+        + WEIGHTS["words"] * overlap
+        + WEIGHTS["linked"] * ("linked" in candidate.sources)
+        + WEIGHTS["links here"] * ("links here" in candidate.sources)
+        + TIME_WEIGHT * closeness(candidate.date, event.date)
+    )
+    why: list[Reason] = []
+    if same_story and story_weight >= MIN_STORY:
+        why.append(Reason("same story"))
+    if shared:
+        why.append(Reason("context", (shared[0][1],)))
+    if overlap >= MIN_WORDS:
+        why.append(Reason("words", tuple(words.surface[t] for t in shared_words[:REASON_WORDS])))
+    why += [Reason(s) for s in ("linked", "links here") if s in candidate.sources]
+    return total, tuple(why)
 
 
 def related_events(snapshot: Snapshot, event: Event) -> list[RelatedEvent]:
-    collector = _Collector(event)
-    for link in event.related:
-        docnum = docnum_of(snapshot, link.id)
-        if docnum is None:
-            collector.items.setdefault(
-                link.id,
-                RelatedEvent(
-                    link.id,
-                    link.text,
-                    None,
-                    link.contexts,
-                    ("linked",),
-                    _shared(link.contexts, event.contexts),
-                    False,
-                ),
-            )
-        else:
-            collector.add(load_events(snapshot, [docnum])[0], "linked")
-    backlinks = snapshot.evaluate(wq.Or([wq.Term("links", i) for i in event.all_ids])).docs
-    newest = backlinks[np.argsort(-np.asarray(snapshot.columns.day)[backlinks], kind="stable")]
-    for linking in load_events(snapshot, newest[:MAX_BACKLINKS]):
-        collector.add(linking, "links here")
-    if len(collector.items) < MIN_BEFORE_SIMILAR:
-        for similar in _similar(snapshot, event):
-            collector.add(similar, "similar")
-    return list(collector.items.values())
-
-
-def _similar(snapshot: Snapshot, event: Event) -> list[Event]:
+    """The event's related events, most shared first: every linked event and every one
+    linking here, then up to MAX_EXTRA others sharing at least MIN_EXTRA_SCORE and a
+    reason to tell."""
     docnum = docnum_of(snapshot, event.id)
+    specific = _specificity(snapshot, event.contexts)
+    gathered = _gather(snapshot, event, docnum, specific)
+    words = key_words(snapshot, event)
+    ranked: list[RelatedEvent] = []
+    for candidate in gathered.values():
+        total, why = score(candidate, event, specific, words)
+        ranked.append(_related(candidate, event, total, why))
+    ranked.sort(key=lambda r: (-r.score, r.id))
+    kept: list[RelatedEvent] = []
+    extra = 0
+    for item in ranked:
+        explicit = "linked" in item.reasons or "links here" in item.reasons
+        if not explicit:
+            if extra >= MAX_EXTRA or item.score < MIN_EXTRA_SCORE or not item.why:
+                continue
+            extra += 1
+        kept.append(item)
+    return kept
+
+
+def _related(
+    candidate: Candidate, event: Event, total: float, why: tuple[Reason, ...]
+) -> RelatedEvent:
+    own = {context_key(c) for c in event.contexts}
+    reasons = [s for s in ("linked", "links here") if s in candidate.sources]
+    return RelatedEvent(
+        candidate.id,
+        candidate.title,
+        candidate.date if candidate.in_archive else None,  # an address's date is a guess
+        candidate.contexts,
+        tuple(reasons or ["similar"]),
+        tuple(c for c in candidate.contexts if context_key(c) in own),
+        candidate.in_archive,
+        why,
+        total,
+    )
+
+
+def key_words(snapshot: Snapshot, event: Event) -> KeyWords:
+    """The event title's key terms by Whoosh's model (frequent here, rare in the archive),
+    without numbers and one-letter terms (a magnitude or a count is not a topic)."""
+    with snapshot.whoosh_lock:
+        terms = snapshot.searcher.key_terms_from_text("title", event.title, numterms=KEY_TERMS)
+    kept = {t: w for t, w in terms if len(t) > 1 and not any(ch.isdigit() for ch in t)}
+    total = sum(kept.values()) or 1.0
+    surface: dict[str, str] = {}
+    for term in analyze(event.title):
+        surface.setdefault(term.text, event.title[term.start : term.end])
+    weights = {t: w / total for t, w in kept.items() if t in surface}
+    return KeyWords(weights, surface)
+
+
+def _specificity(snapshot: Snapshot, contexts: Iterable[str]) -> dict[str, float]:
+    counts, index = snapshot.context_counts, snapshot.context_index
+    found = {}
+    for name in contexts:
+        key = context_key(name)
+        at = index.get(key)
+        if at is not None:
+            found[key] = specificity(int(counts[at]), snapshot.live_count)
+    return found
+
+
+def _gather(
+    snapshot: Snapshot, event: Event, docnum: int | None, specific: dict[str, float]
+) -> dict[str, Candidate]:
+    """Every candidate by id: linked ones first, then the docs found other ways."""
+    found: dict[str, Candidate] = {}
+    sources: dict[int, set[str]] = {}
+    headings: dict[int, tuple[str, ...]] = {}
+    for link in event.related:
+        linked = docnum_of(snapshot, link.id)
+        if linked is None:
+            if link.id not in found:
+                found[link.id] = _outside(link)
+        else:
+            sources.setdefault(linked, set()).add("linked")
+            headings[linked] = (*headings.get(linked, ()), *link.contexts)
+    day = np.asarray(snapshot.columns.day)
+    own_day = int(day[docnum]) if docnum is not None else 0
+    backlinks = snapshot.evaluate(wq.Or([wq.Term("links", i) for i in event.all_ids])).docs
+    newest = backlinks[np.argsort(-day[backlinks], kind="stable")][:MAX_BACKLINKS]
+    for doc in newest:
+        sources.setdefault(int(doc), set()).add("links here")
+    for doc in _context_neighbours(snapshot, event, specific, own_day):
+        sources.setdefault(doc, set()).add("context")
+    for doc in _similar(snapshot, event, docnum):
+        sources.setdefault(doc, set()).add("similar")
+    if docnum is not None:
+        sources.pop(docnum, None)
+    docs = sorted(sources)
+    for doc, other in zip(docs, load_events(snapshot, docs), strict=True):
+        if other.id == event.id:
+            continue
+        candidate = found.setdefault(
+            other.id, Candidate(other.id, other.title, other.date, other.contexts, True)
+        )
+        candidate.sources |= sources[doc]
+        candidate.headings += headings.get(doc, ())
+    return found
+
+
+def _outside(link: Related) -> Candidate:
+    return Candidate(
+        link.id, link.text, id_date(link.id), (), False, {"linked"}, tuple(link.contexts)
+    )
+
+
+def _context_neighbours(
+    snapshot: Snapshot, event: Event, specific: dict[str, float], own_day: int
+) -> list[int]:
+    """The events nearest in time to the event among those of its story, and of each of
+    its rarest contexts (the ones on at most RARE_SHARE of the archive)."""
+    rare_count = max(RARE_SHARE * snapshot.live_count, 2.0)
+    counts, index = snapshot.context_counts, snapshot.context_index
+    story = context_key(event.story) if event.story else None
+    keys = [k for k in specific if k == story or counts[index[k]] <= rare_count]
+    keys = sorted(keys, key=lambda k: (k != story, -specific[k]))[: MAX_CONTEXTS + 1]
+    day = np.asarray(snapshot.columns.day)
+    found: list[int] = []
+    for key in keys:
+        docs: Docs = snapshot.evaluate(wq.Term("context", key)).docs
+        nearest = docs[np.argsort(np.abs(day[docs] - own_day), kind="stable")]
+        found += [int(d) for d in nearest[: MAX_STORY if key == story else MAX_CONTEXT]]
+    return found
+
+
+def _similar(snapshot: Snapshot, event: Event, docnum: int | None) -> list[int]:
     if docnum is None:
         return []
-    text = " ".join((event.title, *event.contexts))
     with snapshot.whoosh_lock:
-        hits = snapshot.searcher.more_like(docnum, "title", text=text, top=SIMILAR, numterms=8)
-        docs = [hit.docnum for hit in hits]
-    return load_events(snapshot, docs)
+        hits = snapshot.searcher.more_like(
+            docnum, "title", text=event.title, top=SIMILAR, numterms=KEY_TERMS
+        )
+        return [hit.docnum for hit in hits]
