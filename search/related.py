@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from whoosh import query as wq
 
 from indexer.analysis import analyze
@@ -32,7 +33,7 @@ from indexer.event import Event, Related
 from indexer.schema import context_key
 from search.browse import docnum_of, load_events
 from search.matches import Docs
-from search.snapshot import Snapshot
+from search.snapshot import Derived, Snapshot
 
 MAX_BACKLINKS = 20
 MAX_STORY = 12  # nearest events of the same story
@@ -41,18 +42,22 @@ MAX_CONTEXTS = 4  # the event's rarest contexts looked up
 RARE_SHARE = 0.02  # a context on more than this share of events is not looked up
 SIMILAR = 15
 KEY_TERMS = 12
+COMMON_WORD_SHARE = 0.03  # a word in more titles than this (发生, killed) is no topic
 MAX_EXTRA = 10  # events shown beyond the linked ones and the ones linking here
 MIN_EXTRA_SCORE = 1.0  # an unlinked candidate must share at least this much
 REASON_WORDS = 3
-MIN_STORY = 0.3  # a heading less specific than this ("中國") is no story of its own
+MIN_STORY = 0.2  # a heading less specific than this ("中國") is no story of its own
+MIN_CONTEXT = 0.2  # nor is a shared context a reason to tell
 MIN_WORDS = 0.15  # share of the key words' weight that makes "similar words" a reason
 TIME_SCALE_DAYS = 180  # closeness halves at this distance
+SPAN_SCALE_DAYS = 730  # a context whose events span this long counts half
 
 # What each kind of sharing is worth (see score): the story is the strongest tie, then
 # a rare shared context and the same words; the archive's link is a hint, not a verdict
 # (the zh archive links many events by country alone).
 WEIGHTS = {"story": 3.0, "context": 2.0, "words": 3.0, "linked": 0.6, "links here": 0.6}
 TIME_WEIGHT = 0.5
+LINK_FLOOR = 0.25  # what a link filed under the least specific heading keeps
 
 _ID_DATE = re.compile(r"^news/(\d{4})/(\d{2})/(\d{1,2})/")
 
@@ -106,7 +111,7 @@ class Candidate:
     contexts: tuple[str, ...]
     in_archive: bool
     sources: set[str] = field(default_factory=set)  # "linked", "links here", "similar"…
-    headings: tuple[str, ...] = ()  # a link's headings in the event's Related list
+    headings: tuple[str, ...] = ()  # what either Related list files the link under
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +128,39 @@ class KeyWords:
         return sorted((t for t in self.weights if t in terms), key=lambda t: -self.weights[t])
 
 
-def specificity(count: int, live: int) -> float:
-    """How much sharing a context carried by *count* of *live* events says, 0-1: the
-    context's idf over the largest idf, squared so that it falls fast: 1 for a context of
-    one event, about 0.5 for one on 0.2 % of them, 0.15 for "中國" on 2.6 %."""
+def specificity(count: int, live: int, span_days: int = 0) -> float:
+    """How much sharing a context carried by *count* of *live* events, spread over
+    *span_days*, says, 0-1: its idf over the largest idf, times how close in time its
+    events are (a story lives for months; a country's events span the whole archive).
+    1 for a context of one event; "中國" on 2.6 % of a decade's events, about 0.07."""
     if count <= 0:
         return 0.0
-    if live <= 1:
-        return 1.0
-    return max(0.0, 1.0 - math.log(count) / math.log(live)) ** 2
+    rarity = 1.0 if live <= 1 else max(0.0, 1.0 - math.log(count) / math.log(live))
+    return rarity / (1.0 + max(span_days, 0) / SPAN_SCALE_DAYS)
+
+
+def context_spans(snapshot: Snapshot) -> npt.NDArray[np.int32]:
+    """Per context id, the days between the 10th and 90th percentile of its live events'
+    dates (0 for a context of one event): how long it lives as a story."""
+    cols = snapshot.columns
+    owners = snapshot.context_doc
+    live = np.asarray(cols.live)[owners]
+    ids = np.asarray(cols.context_ids)[live]
+    days = np.asarray(cols.day)[owners[live]]
+    order = np.lexsort((days, ids))
+    ids, days = ids[order], days[order]
+    contexts = np.arange(len(cols.contexts))
+    starts = np.searchsorted(ids, contexts, "left")
+    counts = np.searchsorted(ids, contexts, "right") - starts
+    spans = np.zeros(len(contexts), np.int32)
+    has = counts > 0
+    low = starts[has] + (counts[has] - 1) // 10
+    high = starts[has] + (counts[has] - 1) * 9 // 10
+    spans[has] = days[high] - days[low]
+    return spans
+
+
+_spans = Derived(context_spans)
 
 
 def closeness(a: dt.date | None, b: dt.date | None) -> float:
@@ -157,30 +186,33 @@ def score(
 ) -> tuple[float, tuple[Reason, ...]]:
     """What *candidate* shares with *event*, and the reasons in words, strongest first.
 
-    *specific* is the specificity of each of the event's contexts by context key."""
-    keys = [context_key(c) for c in candidate.contexts]
+    *specific* holds :func:`specificity` by context key of the event's contexts and of
+    the headings its Related list files links under."""
+    own = {context_key(c) for c in event.contexts}
     story = context_key(event.story) if event.story else None
-    same_story = story is not None and story in keys
     story_weight = specific.get(story, 0.0) if story else 0.0
-    shared = [(specific.get(k, 0.0), c) for k, c in zip(keys, candidate.contexts, strict=True)]
-    shared = sorted((s for s in shared if s[0] > 0 and context_key(s[1]) != story), reverse=True)
-    headings = [specific.get(context_key(h), 0.0) for h in candidate.headings]
-    context = max([s for s, _ in shared] + headings, default=0.0)
+    same_story = story is not None and story in {context_key(c) for c in candidate.contexts}
+    topics = [c for c in candidate.contexts if context_key(c) in own - {story}]
+    topics += list(candidate.headings)  # the archive filed its link under these
+    ranked = sorted(((specific.get(context_key(c), 0.0), c) for c in topics), reverse=True)
+    context, topic = ranked[0] if ranked else (0.0, "")
+    filing = max((specific.get(context_key(h), 0.0) for h in candidate.headings), default=1.0)
+    filed = LINK_FLOOR + (1 - LINK_FLOOR) * filing  # a link filed under "Spain" says little
     shared_words = words.shared(candidate.title)
     overlap = sum(words.weights[t] for t in shared_words)
     total = (
         WEIGHTS["story"] * story_weight * same_story
         + WEIGHTS["context"] * context
         + WEIGHTS["words"] * overlap
-        + WEIGHTS["linked"] * ("linked" in candidate.sources)
-        + WEIGHTS["links here"] * ("links here" in candidate.sources)
+        + filed * WEIGHTS["linked"] * ("linked" in candidate.sources)
+        + filed * WEIGHTS["links here"] * ("links here" in candidate.sources)
         + TIME_WEIGHT * closeness(candidate.date, event.date)
     )
     why: list[Reason] = []
     if same_story and story_weight >= MIN_STORY:
         why.append(Reason("same story"))
-    if shared:
-        why.append(Reason("context", (shared[0][1],)))
+    if context >= MIN_CONTEXT:
+        why.append(Reason("context", (topic,)))
     if overlap >= MIN_WORDS:
         why.append(Reason("words", tuple(words.surface[t] for t in shared_words[:REASON_WORDS])))
     why += [Reason(s) for s in ("linked", "links here") if s in candidate.sources]
@@ -194,6 +226,8 @@ def related_events(snapshot: Snapshot, event: Event) -> list[RelatedEvent]:
     docnum = docnum_of(snapshot, event.id)
     specific = _specificity(snapshot, event.contexts)
     gathered = _gather(snapshot, event, docnum, specific)
+    headings = {h for c in gathered.values() for h in c.headings}
+    specific = {**_specificity(snapshot, headings), **specific}
     words = key_words(snapshot, event)
     ranked: list[RelatedEvent] = []
     for candidate in gathered.values():
@@ -235,7 +269,13 @@ def key_words(snapshot: Snapshot, event: Event) -> KeyWords:
     without numbers and one-letter terms (a magnitude or a count is not a topic)."""
     with snapshot.whoosh_lock:
         terms = snapshot.searcher.key_terms_from_text("title", event.title, numterms=KEY_TERMS)
-    kept = {t: w for t, w in terms if len(t) > 1 and not any(ch.isdigit() for ch in t)}
+        frequency = {t: snapshot.reader.doc_frequency("title", t) for t, _ in terms}
+    shares = {t: n / max(snapshot.doc_total, 1) for t, n in frequency.items()}
+    kept = {
+        t: w
+        for t, w in terms
+        if len(t) > 1 and not any(ch.isdigit() for ch in t) and shares[t] <= COMMON_WORD_SHARE
+    }
     total = sum(kept.values()) or 1.0
     surface: dict[str, str] = {}
     for term in analyze(event.title):
@@ -244,14 +284,16 @@ def key_words(snapshot: Snapshot, event: Event) -> KeyWords:
     return KeyWords(weights, surface)
 
 
-def _specificity(snapshot: Snapshot, contexts: Iterable[str]) -> dict[str, float]:
-    counts, index = snapshot.context_counts, snapshot.context_index
+def _specificity(snapshot: Snapshot, names: Iterable[str]) -> dict[str, float]:
+    """The specificity of each context named (the event's own, and the headings its
+    Related list files links under), by context key; unknown names are left out."""
+    counts, index, spans = snapshot.context_counts, snapshot.context_index, _spans(snapshot)
     found = {}
-    for name in contexts:
+    for name in names:
         key = context_key(name)
         at = index.get(key)
         if at is not None:
-            found[key] = specificity(int(counts[at]), snapshot.live_count)
+            found[key] = specificity(int(counts[at]), snapshot.live_count, int(spans[at]))
     return found
 
 
@@ -291,7 +333,13 @@ def _gather(
         )
         candidate.sources |= sources[doc]
         candidate.headings += headings.get(doc, ())
+        if "links here" in candidate.sources:  # what its Related list files us under
+            candidate.headings += _headings_towards(other, event.all_ids)
     return found
+
+
+def _headings_towards(linking: Event, ids: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(h for link in linking.related if link.id in ids for h in link.contexts)
 
 
 def _outside(link: Related) -> Candidate:
@@ -308,7 +356,8 @@ def _context_neighbours(
     rare_count = max(RARE_SHARE * snapshot.live_count, 2.0)
     counts, index = snapshot.context_counts, snapshot.context_index
     story = context_key(event.story) if event.story else None
-    keys = [k for k in specific if k == story or counts[index[k]] <= rare_count]
+    own = [context_key(c) for c in event.contexts if context_key(c) in specific]
+    keys = [k for k in own if k == story or counts[index[k]] <= rare_count]
     keys = sorted(keys, key=lambda k: (k != story, -specific[k]))[: MAX_CONTEXTS + 1]
     day = np.asarray(snapshot.columns.day)
     found: list[int] = []
