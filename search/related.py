@@ -110,6 +110,7 @@ class Candidate:
     date: dt.date | None
     contexts: tuple[str, ...]
     in_archive: bool
+    doc: int | None = None  # its document, when in the archive
     sources: set[str] = field(default_factory=set)  # "linked", "links here", "similar"…
     headings: tuple[str, ...] = ()  # what either Related list files the link under
 
@@ -121,11 +122,24 @@ class KeyWords:
 
     weights: dict[str, float]
     surface: dict[str, str]
+    docs: dict[str, Docs] = field(default_factory=dict)  # live documents whose title has it
 
     def shared(self, text: str) -> list[str]:
         """The key terms *text* holds, heaviest first."""
         terms = {t.text for t in analyze(text) if not t.stopped}
-        return sorted((t for t in self.weights if t in terms), key=lambda t: -self.weights[t])
+        return self._heaviest(t for t in self.weights if t in terms)
+
+    def shared_by(self, doc: int) -> list[str]:
+        """The key terms the title of document *doc* holds (no analysis: a lookup)."""
+        return self._heaviest(t for t, docs in self.docs.items() if _holds(docs, doc))
+
+    def _heaviest(self, terms: Iterable[str]) -> list[str]:
+        return sorted(terms, key=lambda t: -self.weights[t])
+
+
+def _holds(docs: Docs, doc: int) -> bool:
+    at = int(np.searchsorted(docs, doc))
+    return at < len(docs) and int(docs[at]) == doc
 
 
 def specificity(count: int, live: int, span_days: int = 0) -> float:
@@ -198,7 +212,11 @@ def score(
     context, topic = ranked[0] if ranked else (0.0, "")
     filing = max((specific.get(context_key(h), 0.0) for h in candidate.headings), default=1.0)
     filed = LINK_FLOOR + (1 - LINK_FLOOR) * filing  # a link filed under "Spain" says little
-    shared_words = words.shared(candidate.title)
+    shared_words = (
+        words.shared_by(candidate.doc)
+        if candidate.doc is not None
+        else words.shared(candidate.title)
+    )
     overlap = sum(words.weights[t] for t in shared_words)
     total = (
         WEIGHTS["story"] * story_weight * same_story
@@ -225,10 +243,10 @@ def related_events(snapshot: Snapshot, event: Event) -> list[RelatedEvent]:
     reason to tell."""
     docnum = docnum_of(snapshot, event.id)
     specific = _specificity(snapshot, event.contexts)
-    gathered = _gather(snapshot, event, docnum, specific)
+    words = key_words(snapshot, event)
+    gathered = _gather(snapshot, event, docnum, specific, words)
     headings = {h for c in gathered.values() for h in c.headings}
     specific = {**_specificity(snapshot, headings), **specific}
-    words = key_words(snapshot, event)
     ranked: list[RelatedEvent] = []
     for candidate in gathered.values():
         total, why = score(candidate, event, specific, words)
@@ -281,7 +299,8 @@ def key_words(snapshot: Snapshot, event: Event) -> KeyWords:
     for term in analyze(event.title):
         surface.setdefault(term.text, event.title[term.start : term.end])
     weights = {t: w / total for t, w in kept.items() if t in surface}
-    return KeyWords(weights, surface)
+    docs = {t: snapshot.evaluate(wq.Term("title", t)).docs for t in weights}
+    return KeyWords(weights, surface, docs)
 
 
 def _specificity(snapshot: Snapshot, names: Iterable[str]) -> dict[str, float]:
@@ -298,7 +317,11 @@ def _specificity(snapshot: Snapshot, names: Iterable[str]) -> dict[str, float]:
 
 
 def _gather(
-    snapshot: Snapshot, event: Event, docnum: int | None, specific: dict[str, float]
+    snapshot: Snapshot,
+    event: Event,
+    docnum: int | None,
+    specific: dict[str, float],
+    words: KeyWords,
 ) -> dict[str, Candidate]:
     """Every candidate by id: linked ones first, then the docs found other ways."""
     found: dict[str, Candidate] = {}
@@ -320,7 +343,7 @@ def _gather(
         sources.setdefault(int(doc), set()).add("links here")
     for doc in _context_neighbours(snapshot, event, specific, own_day):
         sources.setdefault(doc, set()).add("context")
-    for doc in _similar(snapshot, event, docnum):
+    for doc in _similar(snapshot, words, docnum):
         sources.setdefault(doc, set()).add("similar")
     if docnum is not None:
         sources.pop(docnum, None)
@@ -329,7 +352,7 @@ def _gather(
         if other.id == event.id:
             continue
         candidate = found.setdefault(
-            other.id, Candidate(other.id, other.title, other.date, other.contexts, True)
+            other.id, Candidate(other.id, other.title, other.date, other.contexts, True, doc)
         )
         candidate.sources |= sources[doc]
         candidate.headings += headings.get(doc, ())
@@ -344,7 +367,7 @@ def _headings_towards(linking: Event, ids: tuple[str, ...]) -> tuple[str, ...]:
 
 def _outside(link: Related) -> Candidate:
     return Candidate(
-        link.id, link.text, id_date(link.id), (), False, {"linked"}, tuple(link.contexts)
+        link.id, link.text, id_date(link.id), (), False, None, {"linked"}, tuple(link.contexts)
     )
 
 
@@ -368,11 +391,17 @@ def _context_neighbours(
     return found
 
 
-def _similar(snapshot: Snapshot, event: Event, docnum: int | None) -> list[int]:
-    if docnum is None:
+def _similar(snapshot: Snapshot, words: KeyWords, docnum: int | None) -> list[int]:
+    """The SIMILAR documents whose titles score best on the event's key words (each
+    word's BM25F score times its weight): more-like-this on the numpy evaluator, whose
+    term arrays are cached, rather than a Whoosh search per page."""
+    if docnum is None or not words.weights:
         return []
-    with snapshot.whoosh_lock:
-        hits = snapshot.searcher.more_like(
-            docnum, "title", text=event.title, top=SIMILAR, numterms=KEY_TERMS
-        )
-        return [hit.docnum for hit in hits]
+    found = [(snapshot.evaluate(wq.Term("title", t)), w) for t, w in words.weights.items()]
+    docs = np.concatenate([m.docs for m, _ in found])
+    scores = np.concatenate([m.scores * w for m, w in found])
+    unique, slots = np.unique(docs, return_inverse=True)
+    totals = np.bincount(slots, weights=scores, minlength=len(unique))
+    totals[unique == docnum] = -1.0
+    best = np.argsort(-totals, kind="stable")[:SIMILAR]
+    return [int(d) for d in unique[best] if totals[np.searchsorted(unique, d)] > 0]
