@@ -36,21 +36,21 @@ from search.matches import Docs
 from search.snapshot import Derived, Snapshot
 
 MAX_BACKLINKS = 20
-MAX_STORY = 12  # nearest events of the same story
-MAX_CONTEXT = 6  # nearest events of each specific shared context
+MAX_STORY = 8  # nearest events of the same story
+MAX_CONTEXT = 4  # nearest events of each specific shared context
 MAX_CONTEXTS = 4  # the event's rarest contexts looked up
 RARE_SHARE = 0.02  # a context on more than this share of events is not looked up
-SIMILAR = 15
+SIMILAR = 10
 KEY_TERMS = 12
 COMMON_WORD_SHARE = 0.03  # a word in more titles than this (发生, killed) is no topic
 MAX_EXTRA = 10  # events shown beyond the linked ones and the ones linking here
-MIN_EXTRA_SCORE = 1.0  # an unlinked candidate must share at least this much
+MIN_EXTRA_SCORE = 0.6  # an unlinked candidate must share at least this much
 REASON_WORDS = 3
 MIN_STORY = 0.2  # a heading less specific than this ("中國") is no story of its own
 MIN_CONTEXT = 0.2  # nor is a shared context a reason to tell
 MIN_WORDS = 0.15  # share of the key words' weight that makes "similar words" a reason
 TIME_SCALE_DAYS = 180  # closeness halves at this distance
-SPAN_SCALE_DAYS = 730  # a context whose events span this long counts half
+SPAN_SCALE_DAYS = 1825  # a context whose events span five years counts half
 
 # What each kind of sharing is worth (see score): the story is the strongest tie, then
 # a rare shared context and the same words; the archive's link is a hint, not a verdict
@@ -111,6 +111,7 @@ class Candidate:
     contexts: tuple[str, ...]
     in_archive: bool
     doc: int | None = None  # its document, when in the archive
+    words: list[str] = field(default_factory=list)  # the event's key words its title holds
     sources: set[str] = field(default_factory=set)  # "linked", "links here", "similar"…
     headings: tuple[str, ...] = ()  # what either Related list files the link under
 
@@ -129,17 +130,17 @@ class KeyWords:
         terms = {t.text for t in analyze(text) if not t.stopped}
         return self._heaviest(t for t in self.weights if t in terms)
 
-    def shared_by(self, doc: int) -> list[str]:
-        """The key terms the title of document *doc* holds (no analysis: a lookup)."""
-        return self._heaviest(t for t, docs in self.docs.items() if _holds(docs, doc))
+    def shared_by(self, docs: Docs) -> dict[int, list[str]]:
+        """The key terms the title of each document in *docs* holds (no analysis: one
+        sorted-array intersection per term)."""
+        found: dict[int, list[str]] = {int(d): [] for d in docs}
+        for term in self._heaviest(self.docs):
+            for doc in docs[np.isin(docs, self.docs[term], assume_unique=True)]:
+                found[int(doc)].append(term)
+        return found
 
     def _heaviest(self, terms: Iterable[str]) -> list[str]:
         return sorted(terms, key=lambda t: -self.weights[t])
-
-
-def _holds(docs: Docs, doc: int) -> bool:
-    at = int(np.searchsorted(docs, doc))
-    return at < len(docs) and int(docs[at]) == doc
 
 
 def specificity(count: int, live: int, span_days: int = 0) -> float:
@@ -205,18 +206,16 @@ def score(
     own = {context_key(c) for c in event.contexts}
     story = context_key(event.story) if event.story else None
     story_weight = specific.get(story, 0.0) if story else 0.0
-    same_story = story is not None and story in {context_key(c) for c in candidate.contexts}
-    topics = [c for c in candidate.contexts if context_key(c) in own - {story}]
-    topics += list(candidate.headings)  # the archive filed its link under these
+    # the archive filed its link under these: a heading naming the story puts it there
+    filed_under = (*candidate.contexts, *candidate.headings)
+    same_story = story is not None and story in {context_key(c) for c in filed_under}
+    topics = [c for c in candidate.contexts if context_key(c) in own]
+    topics = [c for c in (*topics, *candidate.headings) if context_key(c) != story]
     ranked = sorted(((specific.get(context_key(c), 0.0), c) for c in topics), reverse=True)
     context, topic = ranked[0] if ranked else (0.0, "")
     filing = max((specific.get(context_key(h), 0.0) for h in candidate.headings), default=1.0)
     filed = LINK_FLOOR + (1 - LINK_FLOOR) * filing  # a link filed under "Spain" says little
-    shared_words = (
-        words.shared_by(candidate.doc)
-        if candidate.doc is not None
-        else words.shared(candidate.title)
-    )
+    shared_words = candidate.words if candidate.in_archive else words.shared(candidate.title)
     overlap = sum(words.weights[t] for t in shared_words)
     total = (
         WEIGHTS["story"] * story_weight * same_story
@@ -348,6 +347,7 @@ def _gather(
     if docnum is not None:
         sources.pop(docnum, None)
     docs = sorted(sources)
+    held = words.shared_by(np.asarray(docs, np.int32))
     for doc, other in zip(docs, load_events(snapshot, docs), strict=True):
         if other.id == event.id:
             continue
@@ -355,6 +355,7 @@ def _gather(
             other.id, Candidate(other.id, other.title, other.date, other.contexts, True, doc)
         )
         candidate.sources |= sources[doc]
+        candidate.words = held[doc]
         candidate.headings += headings.get(doc, ())
         if "links here" in candidate.sources:  # what its Related list files us under
             candidate.headings += _headings_towards(other, event.all_ids)
@@ -367,7 +368,13 @@ def _headings_towards(linking: Event, ids: tuple[str, ...]) -> tuple[str, ...]:
 
 def _outside(link: Related) -> Candidate:
     return Candidate(
-        link.id, link.text, id_date(link.id), (), False, None, {"linked"}, tuple(link.contexts)
+        link.id,
+        link.text,
+        id_date(link.id),
+        (),
+        in_archive=False,
+        sources={"linked"},
+        headings=tuple(link.contexts),
     )
 
 
