@@ -366,21 +366,19 @@ def test_chart_within_one_year_shows_its_months(client: TestClient) -> None:
 
 
 # -- related events and images ------------------------------------------------------------
-def test_related_badges_are_words_with_a_legend(client: TestClient, event_id: str) -> None:
+def test_related_events_say_why_in_words(client: TestClient, event_id: str) -> None:
     soup = page(client, f"/events/{event_id}")
     related = soup.select_one("section.related")
-    badges = {b.get_text() for b in related.select(".related-list .meta .badge")}
-    assert badges >= {"linked from this page", "links here", "same story"}
-    assert badges <= {"linked from this page", "links here", "same story", "similar"}
-    legend = {
-        dt.get_text(): dd.get_text()
-        for dt, dd in zip(
-            related.select("dl.legend dt"), related.select("dl.legend dd"), strict=True
-        )
-    }
-    assert set(legend) == badges and all(legend.values())
-    assert all(b.get("title") for b in related.select(".related-list .meta .badge"))
-    assert "linked" not in badges  # the code name is not shown
+    items = related.select(".related-list > li")
+    badges = [b.get_text() for b in related.select(".related-list .why .badge")]
+    assert items and badges
+    words = ("same story", "also about ", "similar words: ", "linked from this event", "links here")
+    assert all(b.startswith(words) for b in badges), badges
+    assert "linked" not in badges and "context" not in badges  # the code names are not shown
+    answer = client.get(f"/api/v1/events/{event_id}/related").json()["related"]
+    scores = [r["score"] for r in answer]
+    assert scores == sorted(scores, reverse=True)
+    assert all(r["why"] for r in answer if r["in_archive"])
 
 
 def image_event(client: TestClient) -> str:
