@@ -37,22 +37,9 @@ from search.suggest import Suggestion, suggest
 # (SearchResult.nbytes): a count would let a few huge pages fill the memory. 0: no cache.
 RESULT_CACHE_BYTES = 64 * 1024 * 1024
 RECENCY_WEIGHT = 0.15  # the newest event scores at most 15% above the oldest
-FEW_RESULTS = 3  # fewer than this and a correction is offered
 # Events an export reads per hold of the Whoosh lock (~5 ms at 200,000 events).
 EXPORT_BATCH = 100
-
-
-class Found(NamedTuple):
-    """What a request finds: *matches* of its *query* (before the filters' *masks*),
-    *final* after them; *mode* and the correction as :class:`SearchResult` has them."""
-
-    query: wq.Query
-    matches: Matches
-    masks: dict[str, Mask]
-    final: Matches
-    mode: str
-    did_you_mean: str | None
-    corrected_from: str | None
+FEW_RESULTS = 3  # fewer than this and a correction is offered
 
 
 class Search:
@@ -259,3 +246,16 @@ class Search:
             if len(days)
             else None,
         }
+
+
+class Found(NamedTuple):
+    """What a request finds: *matches* of its *query* (before the filters' *masks*),
+    *final* after them; *mode* and the correction as :class:`SearchResult` has them."""
+
+    query: wq.Query
+    matches: Matches
+    masks: dict[str, Mask]
+    final: Matches
+    mode: str
+    did_you_mean: str | None
+    corrected_from: str | None
