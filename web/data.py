@@ -17,9 +17,10 @@ from search.engine import Snapshot
 from search.facets import spelling_choices
 from search.params import parse_request
 from search.service import Search
-from web import i18n, scripts
+from web import citation, i18n, scripts
 from web.links import SearchLinks
 
+Cite = tuple[str, str, dt.date]  # base URL, site name, day of access
 LATEST_DAYS = 5
 BUSIEST_STORIES = 12
 
@@ -82,12 +83,16 @@ def spelling(search: Search, name: str, script: str | None) -> str:
     return scripts.prefer([name, *(spellings[s] for s in choices.tolist())], script)
 
 
-def event_data(search: Search, event_id: str) -> dict[str, Any]:
+def event_data(search: Search, event_id: str, cite: Cite) -> dict[str, Any]:
+    """An event with its related events, its sources' archived copies and its citation
+    (*cite*: the site's absolute base URL, its name and the day of access)."""
     event = search.event(event_id)
     return {
         "event": event.to_dict(),
         "related": [r.to_dict() for r in search.related(event.id)],
         "story": event.story,
+        "sources": citation.cited_sources(event),
+        "citation": citation.citation(event, *cite),
     }
 
 
