@@ -85,8 +85,9 @@ class SourceLinks(TypedDict):
     archive_url: Annotated[
         str | None,
         _note(
-            "its copies at the Internet Archive (https://web.archive.org/web/*/<url>); "
-            "null when url is not an http(s) link"
+            "its copies at the Internet Archive (https://web.archive.org/web/*/<url>, of "
+            "the original when url is already an archive's copy); null when url is not "
+            "an http(s) link"
         ),
     ]
 

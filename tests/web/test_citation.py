@@ -84,6 +84,24 @@ def test_a_url_with_wikitext_syntax_is_percent_encoded() -> None:
     assert "|url=https://odd.example.com/a%7Cb%7D%7Dc%5Bd%5D |" in line
 
 
+COPY = "https://web.archive.org/web/20140718061500/http://www.reuters.com/article/x"
+
+
+def test_a_source_given_as_an_archive_copy_is_cited_by_its_original() -> None:
+    reuters = Source("Reuters", COPY, "reuters.com")
+    line = citation.cite_news(event("A pier opens.", reuters), "LINK", "site", TODAY)
+    assert line == (
+        "{{cite news |url=http://www.reuters.com/article/x |title=A pier opens. |work=Reuters "
+        f"|date=2020-01-01 |access-date=2025-01-05 |archive-url={COPY} "
+        "|archive-date=2014-07-18}}"
+    )
+    text = citation.plain_text(event("A pier opens.", reuters), "LINK", "site", TODAY)
+    assert text.endswith(
+        f"http://www.reuters.com/article/x (accessed 2025-01-05). Archived at {COPY}."
+    )
+    assert citation.archive_url(COPY) == citation.WAYBACK + "http://www.reuters.com/article/x"
+
+
 @pytest.mark.parametrize(
     ("url", "archived"),
     [
@@ -138,10 +156,10 @@ def test_the_event_page_offers_its_citations_as_selectable_text(
         "cite-text": cited["text"],
         "cite-wiki": cited["wikipedia"],
     }
-    first = next(s for s in twin["sources"] if s["archive_url"])
-    assert first["url"] in cited["text"] and f"|url={first['url']} " in cited["wikipedia"]
+    first = citation.link_of(next(s["url"] for s in twin["sources"] if s["archive_url"]))
+    assert first.url in cited["text"] and f"|url={first.url} " in cited["wikipedia"]
     assert f"(accessed {dt.date.today().isoformat()})" in cited["text"]
-    assert f"|access-date={dt.date.today().isoformat()}}}}}" in cited["wikipedia"]
+    assert f"|access-date={dt.date.today().isoformat()} |" in cited["wikipedia"]
     # the copy buttons wait for a script that can use the clipboard
     soup = BeautifulSoup(page.text, "html.parser")
     assert all(b.has_attr("hidden") for b in soup.select("section.cite button[data-copy]"))
@@ -152,9 +170,9 @@ def test_each_linked_source_links_its_archived_copies(client: TestClient, event_
     twin = client.get(f"/api/v1/events/{event_id}").json()
     shown = [str(a["href"]) for a in page.select("ul.source-list a.archived")]
     assert shown and shown == [s["archive_url"] for s in twin["sources"] if s["archive_url"]]
-    assert all(
-        u == citation.WAYBACK + s["url"] for u, s in zip(shown, twin["sources"], strict=True)
-    )
+    originals = [citation.link_of(s["url"]).url for s in twin["sources"]]
+    assert shown == [citation.WAYBACK + url for url in originals]
+    assert "web.archive.org/web/*/https://web.archive.org" not in " ".join(shown)
 
 
 def test_the_permalink_is_on_the_public_url_when_one_is_set(
