@@ -1,11 +1,12 @@
 """How fast an export streams: /search.csv and /search.jsonl over HTTP from a real server.
 
     python -m bench.export --index /work/benchdata/index-synth200k [--rows 10000]
-                           [--repeat 5] [--settle 5] [--gzip] [--out FILE]
+                           [--repeat 5] [--settle 300] [--gzip] [--out FILE]
 
 Starts ``eventsearch serve --read-only --index INDEX`` (one worker, rate limit off) on a
-free port of 127.0.0.1 (never anywhere else; the index is only read), waits ``--settle``
-seconds for the generation's background warm-up, then downloads each export of
+free port of 127.0.0.1 (never anywhere else; the index is only read), waits until it is
+idle (the generation's background warm-up done; at most ``--settle`` seconds), then
+downloads each export of
 :data:`EXPORTS` ``--repeat`` times on a fresh connection, reading the body as it comes.
 For each: time to the answer's headers (the search and its ranking are done by then),
 to the first row (the first batch read from the index), and to the last byte; rows and
@@ -35,6 +36,8 @@ from bench.loadgen import check_loopback
 ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 64 * 1024
 TARGET_S = 2.0
+IDLE_CPU = 0.05  # CPU seconds a second below which the server is idle
+QUIET_SECONDS = 3
 # (what it is, path, its query); each at --rows rows.
 EXPORTS = (
     ("every event, newest first", "/search.csv", {"sort": "newest"}),
@@ -78,6 +81,18 @@ def download(port: int, path: str, gzip: bool) -> Timing:
     return Timing(
         headers_s, first_row_s, total_s, rows_of(path, bytes(body), gzip), len(body), total_count
     )
+
+
+def settle(server: Server, most: float) -> None:
+    """Wait (up to *most* seconds) until the server is idle: a generation warms up in the
+    background after it opens (suggestions, spelling), which would compete with exports."""
+    assert server.proc is not None
+    deadline, quiet = time.monotonic() + most, 0
+    while quiet < QUIET_SECONDS and time.monotonic() < deadline:
+        before = tree_cpu(server.proc.pid)
+        time.sleep(1.0)
+        quiet = quiet + 1 if tree_cpu(server.proc.pid) - before < IDLE_CPU else 0
+    log(f"server {'idle' if quiet >= QUIET_SECONDS else 'still busy'}")
 
 
 def measured(server: Server, path: str, gzip: bool) -> Timing:
@@ -154,7 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, required=True, help="index directory (read only)")
     parser.add_argument("--rows", type=int, default=10_000, help="rows per export (limit)")
     parser.add_argument("--repeat", type=int, default=5, help="downloads of each export")
-    parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait at start")
+    parser.add_argument(
+        "--settle", type=float, default=300.0, help="seconds to wait at most for an idle server"
+    )
     parser.add_argument("--gzip", action="store_true", help="ask for gzip, as browsers do")
     parser.add_argument("--out", type=Path, help="also write the table here (Markdown)")
     args = parser.parse_args(argv)
@@ -163,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     with serve(args.index, work) as server:
         server.start()
-        time.sleep(args.settle)
+        settle(server, args.settle)
         for label, path, params in EXPORTS:
             url = f"{path}?{urlencode({**params, 'limit': args.rows})}"
             runs = [measured(server, url, args.gzip) for _ in range(args.repeat)]
