@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,30 +12,6 @@ from ..conftest import ROOT
 from .conftest import Server
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    """``open_page(javascript=True)``: a fresh tab that must log no script errors."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def make(javascript: bool = True) -> Any:
-        context = browser.new_context(
-            viewport={"width": 1100, "height": 900},
-            java_script_enabled=javascript,
-            accept_downloads=True,
-        )
-        contexts.append(context)
-        opened = context.new_page()
-        opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        opened.on("pageerror", lambda e: errors.append(str(e)))
-        return opened
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 def test_the_csv_link_downloads_the_results_shown(server: Server, open_page: Any) -> None:
@@ -68,7 +43,7 @@ def test_an_event_page_offers_its_citation_and_copies_it(server: Server, open_pa
     page.screenshot(
         path=str(ROOT / "docs" / "screenshot-citation.png"),
         full_page=True,
-        clip={"x": 0, "y": 0, "width": 1100, "height": bottom},
+        clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": bottom},
     )
     button = page.locator("button[data-copy=cite-wiki]")
     button.click()
