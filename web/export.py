@@ -52,8 +52,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"
 NAME_WORDS = 8  # of the query, in the file's name
 NAME_CHARS = 80
-# An export costs the rate limit this many requests: 10,000 rows take about as long as
-# ten searches of 100 hits each take to highlight, and the budget is per request.
+# An export costs the rate limit this many requests: 10,000 rows take ~1.3 s of CPU
+# (docs/benchmarks/export-synth200k.md), ten pages of 100 hits or more; the budget is
+# counted in requests, so a client could otherwise run two exports a second for a minute.
 EXPORT_COST = 10
 Rows = Iterator[list[ExportRow]]
 
