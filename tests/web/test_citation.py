@@ -189,9 +189,9 @@ def test_the_permalink_is_on_the_public_url_when_one_is_set(
 
 def test_a_chinese_reader_gets_the_labels_in_chinese(client: TestClient, event_id: str) -> None:
     page = BeautifulSoup(client.get(f"/events/{event_id}?ui=zh-Hant").text, "html.parser")
-    assert page.select_one("#cite-title").get_text() == "引用此事件"
-    assert page.select_one("label[for=cite-link]").get_text() == "永久連結"
-    assert "存檔副本" in page.select_one("a.archived").get_text()
+    assert page.select("#cite-title")[0].get_text() == "引用此事件"
+    assert page.select("label[for=cite-link]")[0].get_text() == "永久連結"
+    assert "存檔副本" in page.select("a.archived")[0].get_text()
 
 
 # -- a hostile archive ------------------------------------------------------------------
