@@ -24,7 +24,7 @@ from starlette.routing import Route
 from search.errors import BadRequest
 from search.params import SUGGEST_PREFIX
 from web import data
-from web.caching import conditional
+from web.caching import conditional, version
 from web.openapi import SCRIPT, query_parameters, spec
 from web.opensearch import base_url
 from web.state import state
@@ -41,7 +41,7 @@ class JSON(JSONResponse):
 def respond(request: Request, build: Callable[[], dict[str, Any]]) -> Response:
     """*build()* as JSON, tagged for this index generation (or a 304 without building)."""
     app = state(request)
-    generation = app.search.snapshot().name
+    generation = version(app.search.snapshot().name)
     return conditional(request, generation, app.settings.cache_seconds, lambda: JSON(build()))
 
 
@@ -77,10 +77,11 @@ def accepted(path: str) -> frozenset[str]:
     return query_parameters(operation(path))
 
 
-def api_route(path: str, handler: Handler) -> Route:
+def api_route(path: str, handler: Handler, also: frozenset[str] = frozenset()) -> Route:
     """A route at *path* (under ``PREFIX``) that refuses query parameters its OpenAPI
-    operation does not list: a KeyError here is a route the description lacks."""
-    takes = accepted(path)
+    operation does not list, and *also* these: a KeyError here is a route the
+    description lacks."""
+    takes = accepted(path) | also
 
     @functools.wraps(handler)
     def checked(request: Request) -> Response:

@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventsearch.settings import Settings
 from search.errors import IndexUnavailable, SearchError
 from search.service import Search
-from web import api, feeds, i18n, opensearch, twins
+from web import api, export, feeds, i18n, opensearch, twins
+from web.caching import version
 from web.errors import error_response, handle_error
 from web.middleware import RateLimit, RequestLog, SecurityHeaders
 from web.response_cache import ResponseCache
@@ -48,7 +49,7 @@ class ApiCors:
             allow_methods=["GET"],
             allow_headers=["If-None-Match"],
             allow_credentials=False,
-            expose_headers=["ETag", "Retry-After"],
+            expose_headers=["ETag", "Retry-After", *export.HEADERS],
             max_age=86400,
         )
 
@@ -121,8 +122,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/embed.js", embed_js),
             Route("/favicon.ico", favicon),
             *feeds.routes,
+            *export.routes,
             *opensearch.routes,
-            Mount(api.PREFIX, routes=[*api.routes, *twins.json_routes]),
+            Mount(api.PREFIX, routes=[*api.routes, *export.api_routes, *twins.json_routes]),
             Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
             *twins.html_routes,
         ],
@@ -137,10 +139,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 rate=settings.rate_limit,
                 loopback=settings.rate_limit_loopback,
                 on_limit=on_limit,
+                costs=export.COSTS,
             ),
             Middleware(
                 ResponseCache,
-                generation=lambda: search.snapshot().name,
+                generation=lambda: version(search.snapshot().name),
                 max_bytes=cache // 3,
             ),
         ],

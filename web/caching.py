@@ -1,4 +1,5 @@
-"""ETag and Cache-Control: a response depends only on the URL and the index generation.
+"""ETag and Cache-Control: a response depends only on the URL, the index generation and
+the day (:func:`version`).
 
 The ETag is weak (``W/``): it names the answer's meaning, which is the same whether
 ``GZipMiddleware`` sends it compressed or not, so one tag serves both encodings and a
@@ -9,11 +10,20 @@ by ``GZipMiddleware`` to every answer large enough to compress; a 304 carries it
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+
+def version(generation: str, today: dt.date | None = None) -> str:
+    """What an answer depends on besides its URL: the index *generation*, and the day.
+    Pages show today (the home page's "on this day", a citation's access date), so an
+    answer kept or tagged yesterday (here, in web.response_cache, by clients) is not
+    today's, though the generation is the same."""
+    return f"{generation}.{today or dt.date.today():%Y%m%d}"
 
 
 def etag_for(request: Request, generation: str) -> str:

@@ -15,9 +15,10 @@ from search.browse import busiest_stories as busiest
 from search.facets import context_spellings
 from search.params import parse_request
 from search.service import Search
-from web import i18n, scripts
+from web import citation, i18n, scripts
 from web.links import SearchLinks
 
+Cite = tuple[str, str, dt.date]  # base URL, site name, day of access
 LATEST_DAYS = 5
 BUSIEST_STORIES = 12
 
@@ -98,13 +99,17 @@ def spelling(search: Search, name: str, script: str | None) -> str:
     return scripts.prefer([name, *spellings], script) if spellings else name
 
 
-def event_data(search: Search, event_id: str) -> dict[str, Any]:
+def event_data(search: Search, event_id: str, cite: Cite) -> dict[str, Any]:
+    """An event with its related events, its sources' archived copies and its citation
+    (*cite*: the site's absolute base URL, its name and the day of access)."""
     event = search.event(event_id)
     return {
         "event": event.to_dict(),
         "related": [r.to_dict() for r in search.related(event.id)],
         "story": event.story,
         "thread": thread_data(search, event.id),
+        "sources": citation.cited_sources(event),
+        "citation": citation.citation(event, *cite),
     }
 
 

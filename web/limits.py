@@ -43,21 +43,23 @@ MAX_CLIENTS = 100_000  # in-process buckets are dropped past this (address churn
 
 
 class Buckets(Protocol):
-    def take(self, client: str, now: float | None = None) -> int:
-        """0 when allowed, else seconds until a token is available."""
+    def take(self, client: str, now: float | None = None, cost: int = 1) -> int:
+        """0 when allowed (*cost* tokens taken), else seconds until they are available."""
         ...
 
 
-def take_token(tokens: float, elapsed: float, rate: int) -> tuple[float, int]:
-    """Refill a bucket of *rate* a minute for *elapsed* seconds, then take one token.
+def take_token(tokens: float, elapsed: float, rate: int, cost: int = 1) -> tuple[float, int]:
+    """Refill a bucket of *rate* a minute for *elapsed* seconds, then take *cost* tokens
+    (at most *rate*: a request dearer than the whole budget costs all of it).
 
-    Returns the tokens left and 0, or (when empty) the tokens and whole seconds to wait.
+    Returns the tokens left and 0, or (when too few) the tokens and whole seconds to wait.
     """
     per_second = rate / 60.0
+    cost = min(cost, rate)
     tokens = min(float(rate), tokens + max(0.0, elapsed) * per_second)
-    if tokens < 1.0:
-        return tokens, max(1, math.ceil((1.0 - tokens) / per_second))
-    return tokens - 1.0, 0
+    if tokens < cost:
+        return tokens, max(1, math.ceil((cost - tokens) / per_second))
+    return tokens - cost, 0
 
 
 class TokenBuckets:
@@ -68,10 +70,10 @@ class TokenBuckets:
         self.buckets: dict[str, tuple[float, float]] = {}
         self.max_clients = max_clients
 
-    def take(self, client: str, now: float | None = None) -> int:
+    def take(self, client: str, now: float | None = None, cost: int = 1) -> int:
         now = time.monotonic() if now is None else now
         tokens, last = self.buckets.get(client, (float(self.rate), now))
-        tokens, wait = take_token(tokens, now - last, self.rate)
+        tokens, wait = take_token(tokens, now - last, self.rate, cost)
         if len(self.buckets) >= self.max_clients and client not in self.buckets:
             self.buckets.clear()  # crude bound on memory under address churn
         self.buckets[client] = (tokens, now)
@@ -102,14 +104,14 @@ class SharedBuckets:
         digest = hashlib.blake2b(client.encode(), key=self._key, digest_size=8).digest()
         return int.from_bytes(digest, "little") % self.slots
 
-    def take(self, client: str, now: float | None = None) -> int:
+    def take(self, client: str, now: float | None = None, cost: int = 1) -> int:
         offset = KEY_BYTES + self.slot(client) * SLOT.size
         with self._locked():
             now = time.monotonic() if now is None else now  # read under the lock: in order
             tokens, last = SLOT.unpack_from(self._map, offset)
             if last == 0.0:
                 tokens, last = float(self.rate), now
-            tokens, wait = take_token(tokens, now - last, self.rate)
+            tokens, wait = take_token(tokens, now - last, self.rate, cost)
             SLOT.pack_into(self._map, offset, tokens, now)
         return wait
 

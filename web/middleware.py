@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -107,7 +108,8 @@ class RateLimit:
 
     Searches, suggestions, feeds, the API and the pages read from the index; static
     files, ``/healthz``, ``/embed.js``, ``/favicon.ico`` and ``/opensearch.xml`` do not.
-    The budget is shared by all of ``serve``'s workers (see :mod:`web.limits`).
+    The budget is shared by all of ``serve``'s workers (see :mod:`web.limits`). A path
+    in *costs* takes that many requests' worth of it (an export: web.export).
     """
 
     LIMITED = (
@@ -121,11 +123,19 @@ class RateLimit:
         "/on-this-day",
     )
 
-    def __init__(self, app: ASGIApp, rate: int, loopback: bool, on_limit: Any) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        rate: int,
+        loopback: bool,
+        on_limit: Any,
+        costs: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.buckets = buckets_for(rate) if rate else None
         self.loopback = loopback
         self.on_limit = on_limit
+        self.costs = dict(costs or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -134,7 +144,8 @@ class RateLimit:
             and scope["path"].startswith(self.LIMITED)
             and (self.loopback or not is_loopback(_client(scope)))
         ):
-            wait = self.buckets.take(_client(scope))
+            cost = self.costs.get(scope["path"], 1)
+            wait = self.buckets.take(_client(scope), cost=cost)
             if wait:
                 response = self.on_limit(scope, RateLimited(wait))
                 await response(scope, receive, send)

@@ -46,22 +46,28 @@ class Operation:
     query: tuple[Param, ...] = ()
     path_params: tuple[PathParam, ...] = ()  # what they name the index may lack: a 404
     also: dict[str, str] = field(default_factory=dict)  # other statuses it answers
+    download: str = ""  # a file's media type: its 200 is that file, *body* one row's
 
     @property
     def ref(self) -> str:
         return _ref(schemas.name_of(self.body))
+
+    def content(self) -> dict[str, Any]:
+        if not self.download:
+            return {"application/json": {"schema": {"$ref": self.ref}}}
+        # One row's schema as OpenAPI 3.2 names it for a sequence of JSON values
+        # (itemSchema), here an extension: 3.1 has no word for it.
+        row = {"x-itemSchema": {"$ref": self.ref}} if "json" in self.download else {}
+        return {self.download: {"schema": {"type": "string"}, **row}}
 
     def parameters(self) -> list[dict[str, Any]]:
         inside = [_parameter(p.name, "path", p.schema, p.help) for p in self.path_params]
         return inside + [_query_parameter(p) for p in self.query]
 
     def responses(self) -> dict[str, Any]:
+        headers = {"ETag": {"schema": {"type": "string"}}, **(DOWNLOAD if self.download else {})}
         answers: dict[str, Any] = {
-            "200": {
-                "description": self.summary,
-                "headers": {"ETag": {"schema": {"type": "string"}}},
-                "content": {"application/json": {"schema": {"$ref": self.ref}}},
-            },
+            "200": {"description": self.summary, "headers": headers, "content": self.content()},
             "304": {"description": "Not modified (If-None-Match matched the ETag)"},
             **{status: {"description": text} for status, text in self.also.items()},
             "400": PROBLEM,
@@ -134,6 +140,41 @@ FACET = PathParam("name", "facet", {"type": "string", "enum": list(LONG_FACETS)}
 # The search's parameters but its page: a facet's list has pages of its own.
 OF_SEARCH = tuple(p for p in SEARCH_PARAMS if p.name != PAGE.name)
 
+MAX_EXPORT_ROWS = 10_000
+EXPORT_LIMIT = Param(
+    "limit",
+    "rows: the first this many results",
+    int,
+    low=1,
+    high=MAX_EXPORT_ROWS,
+    default=MAX_EXPORT_ROWS,
+)
+# What an export takes: the search's query, filters and order, and how many rows; it
+# has no pages, and no facets to compute.
+OF_EXPORT = (
+    *(p for p in SEARCH_PARAMS if p.name not in (PAGE.name, "per_page", "facets")),
+    EXPORT_LIMIT,
+)
+DOWNLOAD = {
+    "X-Total-Count": {
+        "description": "the results the search finds",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-Export-Truncated": {
+        "description": "true when the file holds fewer rows than X-Total-Count (limit, "
+        f"at most {MAX_EXPORT_ROWS:,}, cut it)",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    },
+    "Content-Disposition": {
+        "description": 'attachment; filename="events-<query>.<extension>"',
+        "schema": {"type": "string"},
+    },
+}
+EXPORT_NOTE = (
+    f"; the first {MAX_EXPORT_ROWS:,} at most (past the paging cap), in the search's "
+    "order, streamed; one row an event (ExportRow). Also at the same path outside /api/v1."
+)
+
 OPERATIONS = (
     Operation("/search", "Search events", schemas.SearchResult, SEARCH_PARAMS),
     Operation(
@@ -188,6 +229,22 @@ OPERATIONS = (
         "FacetValues",
         (*OF_SEARCH, FACET_TEXT, replace(PAGE, help="page of values")),
         path_params=(FACET,),
+    ),
+    Operation(
+        "/search.csv",
+        "A search's results as CSV (UTF-8 with a byte order mark, for spreadsheets; lists "
+        "joined with ' | '; a cell starting with = + - @ is prefixed with ', so that "
+        "spreadsheets take no cell for a formula)" + EXPORT_NOTE,
+        schemas.ExportRow,
+        OF_EXPORT,
+        download="text/csv",
+    ),
+    Operation(
+        "/search.jsonl",
+        "A search's results as JSON Lines (one JSON object a line)" + EXPORT_NOTE,
+        schemas.ExportRow,
+        OF_EXPORT,
+        download="application/x-ndjson",
     ),
 )
 OPERATION = {o.path: o for o in OPERATIONS}

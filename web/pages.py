@@ -28,11 +28,13 @@ from search.params import (
     given,
     parse_request,
 )
-from web import data, i18n, reader
+from web import data, export, i18n, reader
 from web.chart import day_chart, month_chart, year_chart
 from web.feeds import ATOM_TYPE, RSS_TYPE, feed_title
 from web.i18n import UI_PARAM, Choice
 from web.links import SearchLinks
+from web.openapi import MAX_EXPORT_ROWS
+from web.opensearch import base_url
 from web.state import state
 
 FILTER_NAMES = tuple(p.name for p in FILTERS)
@@ -186,7 +188,11 @@ def facet_data(request: Request, base: str) -> dict[str, Any]:
 
 
 def event_data(request: Request, base: str) -> dict[str, Any]:
-    return data.event_data(state(request).search, request.path_params["id"])
+    """The event, cited at the site's own address (never the API's *base*), accessed
+    today: pages and twins are tagged by the day too (web.caching.version)."""
+    app = state(request)
+    cite = (base_url(request), app.settings.site_name, dt.date.today())
+    return data.event_data(app.search, request.path_params["id"], cite)
 
 
 def event_moved(request: Request) -> str | None:
@@ -197,12 +203,15 @@ def event_moved(request: Request) -> str | None:
 
 
 def event_json(page: dict[str, Any]) -> dict[str, Any]:
-    """The event page's data as its JSON twin shows it: the event's own fields at the top,
-    with the page's story and ranked related events beside them."""
+    """The event page's data as its JSON twin shows it: the event's own fields at the top
+    (its sources with their archived copies), with the page's story, ranked related
+    events and citation beside them."""
     return {
         **page["event"],
+        "sources": page["sources"],
         "story": page["story"],
         "related_events": page["related"],
+        "citation": page["citation"],
         "thread": page["thread"],
     }
 
@@ -266,6 +275,8 @@ def search_view(request: Request, result: dict[str, Any], choice: Choice) -> dic
         "sorts": SORTS,
         "chips": chips(active_filters(params), label),
         "feeds": feeds(params, feed_title(settings.site_name, result["query"], words)),
+        "downloads": export.links(params),
+        "max_export": MAX_EXPORT_ROWS,
         "search_params": search_params(params),
         "common_words_only": only_common_words(result["query"]),
         "max_results": MAX_RESULTS,

@@ -100,8 +100,9 @@ class ResponseCache:
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 size += len(chunks[-1])
-                if size > MAX_ENTRY_BYTES:
+                if size > MAX_ENTRY_BYTES:  # a long stream (an export): let it pass
                     start = None
+                    chunks.clear()
                 elif not message.get("more_body", False):
                     answer = Answer(*start, b"".join(chunks))
                     if answer.nbytes() <= self.answers.maxsize:

@@ -7,7 +7,8 @@ puts beside one (a hit's highlight, a facet value's ``toggle_url``) is a TypedDi
 here, merged with it into one flat object:
 
     Hit          = Event       + HitFields        (the event's own fields at the top)
-    EventPage    = Event       + EventPageFields
+    EventPage    = Event       + EventPageFields  (its sources each a CitedSource)
+    CitedSource  = Source      + SourceLinks      (a source's copies at the Internet Archive)
     FacetValue   = FacetValue  + FacetLinks
     FacetValues  = FacetValues + FacetValuesQuery
     Calendar     = Calendar    + CalendarTotals   (its properties ``unit``, ``total``)
@@ -27,7 +28,7 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 import msgspec
 
-from indexer.event import Event
+from indexer.event import Event, Source
 from search import browse, facet_values, facets, histogram, related, results, suggest, threads
 from search.params import FILTERS, MAX_FILTER_VALUES, Param
 from search.query_dates import DateSuggestion
@@ -95,6 +96,29 @@ class SuggestionQuery(TypedDict):
     query: Annotated[str, _note('what to search for (a story: context:"…", its events)')]
 
 
+class SourceLinks(TypedDict):
+    archive_url: Annotated[
+        str | None,
+        _note(
+            "its copies at the Internet Archive (https://web.archive.org/web/*/<url>, of "
+            "the original when url is already an archive's copy); null when url is not "
+            "an http(s) link"
+        ),
+    ]
+
+
+class CitedSource(TypedDict):
+    """A source as an event page lists it (written from Source and SourceLinks)."""
+
+
+class Citation(TypedDict):
+    permalink: Annotated[str, _note("the event's page, absolute", format="uri")]
+    text: Annotated[str, _note("a plain-text citation of its first source (else of its page)")]
+    wikipedia: Annotated[
+        str, _note("the same as a Wikipedia {{cite news}} template, with an access-date")
+    ]
+
+
 class EventPageFields(TypedDict):
     story: Annotated[str | None, _note("its story heading")]
     related_events: Annotated[
@@ -108,6 +132,27 @@ class EventPageFields(TypedDict):
             "it has none, in its most specific shared context (kind 'context')"
         ),
     ]
+    sources: list[CitedSource]
+    citation: Citation
+
+
+class ExportSource(TypedDict):
+    name: str
+    url: Annotated[str | None, _note("null when the archive's address is not an http(s) link")]
+
+
+class ExportRow(TypedDict):
+    """One event of an export: a line of /search.jsonl; in /search.csv, a row whose
+    columns are these (sources as two columns, sources and source_urls), each list
+    joined with " | "."""
+
+    id: str
+    date: dt.date
+    title: str
+    story: str | None
+    contexts: list[str]
+    sources: list[ExportSource]
+    permalink: Annotated[str, _note("the event's page, absolute", format="uri")]
 
 
 class SearchResult(TypedDict):
@@ -193,6 +238,7 @@ class Problem(TypedDict):
 MERGED: dict[str, tuple[Any, ...]] = {
     "Hit": (Event, HitFields),
     "EventPage": (Event, EventPageFields),
+    "CitedSource": (Source, SourceLinks),
     "FacetValue": (facets.FacetValue, FacetLinks),
     "FacetValues": (facet_values.FacetValues, FacetValuesQuery),
     "Calendar": (browse.Calendar, CalendarTotals),

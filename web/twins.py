@@ -23,7 +23,7 @@ from starlette.routing import Route
 from search import browse
 from web import pages, reader
 from web.api import PREFIX, accepted, api_route, respond, unknown_parameters
-from web.caching import conditional
+from web.caching import conditional, version
 from web.i18n import UI_PARAM, Choice
 from web.opensearch import base_url
 from web.state import state
@@ -94,7 +94,7 @@ def render(
         extra = {"alternate_json": twin, "canonical": _canonical(request, app.settings.public_url)}
         return reader.page(request, template, {**extra, **context(choice)}, choice=choice)
 
-    generation = f"{app.search.snapshot().name}.{choice.ui.tag}"
+    generation = f"{version(app.search.snapshot().name)}.{choice.ui.tag}"
     response = conditional(request, generation, app.settings.cache_seconds, make, {"Link": link})
     if response.status_code == 304:  # make() was not called: its Vary is owed here
         reader.negotiated(response, choice)

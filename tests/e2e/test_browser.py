@@ -42,33 +42,6 @@ PHONE = {"width": 390, "height": 844}  # an iPhone 12-14 in CSS pixels
 
 
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    """``open_page(viewport, javascript=True, locale=None)``: a fresh tab (in a browser
-    set to *locale*, as its Accept-Language and navigator.language) that must log no errors."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def make(
-        viewport: dict[str, int] | None = None, javascript: bool = True, locale: str | None = None
-    ) -> Any:
-        context = browser.new_context(
-            viewport=viewport or {"width": 1200, "height": 900},
-            java_script_enabled=javascript,
-            locale=locale,
-        )
-        contexts.append(context)
-        opened = context.new_page()
-        opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        opened.on("pageerror", lambda e: errors.append(str(e)))
-        return opened
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert errors == []  # no script errors, no CSP violations
-
-
-@pytest.fixture
 def page(open_page: Any) -> Any:
     return open_page()
 

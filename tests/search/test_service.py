@@ -214,6 +214,33 @@ def test_on_this_day_spans_years(search: Search) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "params",
+    [[("q", "")], [("q", "malaysia airlines")], [("q", "venezuela"), ("sort", "oldest")]],
+)
+def test_an_export_lists_the_pages_events_whole_in_their_order(
+    search: Search, params: list[tuple[str, str]]
+) -> None:
+    request = parse_request(params)
+    paged = [
+        hit.event.id
+        for page in (1, 2, 3)
+        for hit in search.search(parse_request([*params, ("page", str(page))])).hits
+    ]
+    total, batches = search.export(request, limit=len(paged), batch=4)
+    chunks = list(batches)
+    assert total == search.search(request).total
+    assert [e.id for chunk in chunks for e in chunk] == paged
+    assert {len(chunk) for chunk in chunks[:-1]} == {4}
+    assert all(chunk[0] == search.event(chunk[0].id) for chunk in chunks)  # not cut
+
+
+def test_an_export_stops_at_its_limit(search: Search) -> None:
+    total, batches = search.export(parse_request([("q", "")]), limit=5)
+    assert [len(chunk) for chunk in batches] == [5] and total > 5
+    assert search.export(parse_request([("q", "zzzqqqxxx")]), limit=5)[0] == 0
+
+
 def test_highlights_escape_html_from_the_archive(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     folder = archive / "news/2020/01/5"

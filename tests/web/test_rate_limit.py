@@ -26,6 +26,12 @@ def test_take_token_refills_at_the_rate_and_says_how_long_to_wait() -> None:
     assert take_token(2.0, -5.0, RATE) == (1.0, 0)  # a clock step back refills nothing
 
 
+def test_a_dear_request_takes_several_tokens_and_waits_for_all_of_them() -> None:
+    assert take_token(15.0, 0.0, RATE, cost=10) == (5.0, 0)
+    assert take_token(5.0, 0.0, RATE, cost=10) == (5.0, 5)  # 5 tokens short: 5 s
+    assert take_token(RATE, 0.0, RATE, cost=RATE * 2) == (0.0, 0)  # at most the budget
+
+
 def _taker(path: Path, start: Event, results: multiprocessing.Queue[int]) -> None:
     buckets = SharedBuckets(path, RATE)
     start.wait(10)
@@ -121,3 +127,13 @@ def test_paths_that_read_the_index_are_limited(exhausted: TestClient, path: str)
 @pytest.mark.parametrize("path", UNLIMITED)
 def test_static_files_and_health_checks_are_not_limited(exhausted: TestClient, path: str) -> None:
     assert exhausted.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/search.csv", "/api/v1/search.jsonl"])
+def test_an_export_costs_ten_requests(example_index: Path, path: str) -> None:
+    from web.export import EXPORT_COST
+
+    with make_client(example_index, rate_limit=25, rate_limit_loopback="true") as client:
+        answers = [client.get(path).status_code for _ in range(3)]
+        assert answers == [200, 200, 429] and EXPORT_COST == 10
+        assert client.get("/api/v1/search").status_code == 200  # 5 tokens left

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, MutableMapping
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -74,6 +77,48 @@ def test_kept_answers_stay_within_the_byte_budget() -> None:
     for number in range(50):
         client.get(f"/a?n={number}&body={'y' * 1000}")
     assert app.answers.currsize <= budget and 0 < len(app.answers) < 50
+
+
+def test_a_long_stream_passes_through_as_it_comes_and_is_not_kept() -> None:
+    from starlette.responses import StreamingResponse
+
+    from web.response_cache import MAX_ENTRY_BYTES
+
+    produced: list[int] = []
+    sent: list[tuple[int, int]] = []  # (chunks produced, bytes) as each body message went
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for number in range(4):
+            produced.append(number)
+            yield b"z" * (MAX_ENTRY_BYTES // 2)
+
+    def answer(request: Request) -> Response:
+        return StreamingResponse(chunks(), headers={"Cache-Control": "public, max-age=60"})
+
+    cache = ResponseCache(
+        Starlette(routes=[Route("/export", answer)]), generation=lambda: "g1", max_bytes=64 << 20
+    )
+    scope = {
+        "type": "http", "method": "GET", "path": "/export", "raw_path": b"/export",
+        "query_string": b"", "headers": [], "scheme": "http", "http_version": "1.1",
+        "server": ("testserver", 80), "client": ("127.0.0.1", 1), "root_path": "",
+    }  # fmt: skip
+
+    requested: list[bool] = []
+
+    async def receive() -> dict[str, object]:
+        if requested:  # the client stays connected
+            await anyio.sleep_forever()
+        requested.append(True)
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            sent.append((len(produced), len(message["body"])))
+
+    anyio.run(cache, scope, receive, send)
+    assert [n for n, _ in sent] == [1, 2, 3, 4]  # each chunk sent before the next is made
+    assert sum(size for _, size in sent) == 2 * MAX_ENTRY_BYTES and len(cache.answers) == 0
 
 
 def test_the_site_answers_a_repeated_search_without_searching_again(

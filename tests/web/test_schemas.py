@@ -5,6 +5,7 @@ every key the schema names and no other."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -37,6 +38,8 @@ EXAMPLES = {
     "/calendar": ["/calendar"],
     "/calendar/{period}": ["/calendar/2014", "/calendar/2014-07"],
     "/facets/{name}": ["/facets/context?q=", "/facets/domain?year=2014&facet_q=bbc"],
+    "/search.csv": ["/search.csv?q=malaysia&limit=3"],
+    "/search.jsonl": ["/search.jsonl?q=malaysia+airlines", "/search.jsonl?q=&lang=zh&limit=5"],
 }
 ERRORS = ["/search?page=0", "/events/news/2014/07/17/none-such", "/calendar/1800", "/nowhere"]
 
@@ -82,7 +85,21 @@ def test_every_answer_is_exactly_its_documented_schema(
     for path in EXAMPLES[operation.path]:
         response = client.get("/api/v1" + path.format(event_id=quote(event_id, safe="/")))
         assert response.status_code == 200, (path, response.text[:300])
-        assert errors(components, name, response.json()) == [], path
+        for body in bodies(operation, response):
+            assert errors(components, name, body) == [], path
+
+
+def bodies(operation: Any, response: Any) -> list[Any]:
+    """The JSON values of an answer: its body, or each line of a JSON Lines file (each
+    row of a CSV file is checked by tests/web/test_export.py)."""
+    if not operation.download:
+        return [response.json()]
+    assert response.headers["content-type"].split(";")[0] == operation.download
+    if "json" not in operation.download:
+        return []
+    lines = response.text.splitlines()
+    assert lines
+    return [json.loads(line) for line in lines]
 
 
 @pytest.mark.parametrize("path", ERRORS)

@@ -206,4 +206,22 @@
       each(facets.querySelectorAll("input:disabled"), function (d) { d.disabled = false; });
     });
   }
+
+  /* A citation's copy button, where the page may write to the clipboard; without it
+     the text stays selectable (a click in a field selects all of it). */
+  each(document.querySelectorAll("button[data-copy]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var label = button.querySelector(".copy-label");
+    if (!field || !label) return;
+    field.addEventListener("focus", function () { field.select(); });
+    if (!(navigator.clipboard && window.isSecureContext)) return;
+    var idle = label.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        label.textContent = gettext("Copied");
+        setTimeout(function () { label.textContent = idle; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
 })();
