@@ -32,7 +32,7 @@ from search.snapshot import Snapshot
 FACET_LIMIT = 20  # values shown per facet (selected values always shown)
 CANDIDATES = 1000  # values ranked exactly; past this, only the top counts are sorted
 Mask = npt.NDArray[np.bool_]
-FACET_NAMES = ("context", "domain", "year", "month", "lang")
+FACET_NAMES = ("context", "domain", "place", "year", "month", "lang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,15 @@ class Facet:
         }
 
 
+def _owners(snapshot: Snapshot, kind: str) -> Docs:
+    """The document of each entry of the *kind* CSR (context, domain, place)."""
+    owners: Docs = getattr(snapshot, f"{kind}_doc")
+    return owners
+
+
 def _csr_mask(snapshot: Snapshot, kind: str, wanted: list[int]) -> Mask:
     ids = getattr(snapshot.columns, f"{kind}_ids")
-    owners = snapshot.context_doc if kind == "context" else snapshot.domain_doc
+    owners = _owners(snapshot, kind)
     mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
     mask[owners[np.isin(ids, wanted)]] = True
     return mask
@@ -80,6 +86,10 @@ def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
         index = snapshot.domain_index
         wanted = [index[d] for d in request.domains if d in index]
         masks["domain"] = _csr_mask(snapshot, "domain", wanted)
+    if request.places:
+        index = snapshot.place_index
+        wanted = [index[p] for p in request.places if p in index]
+        masks["place"] = _csr_mask(snapshot, "place", wanted)
     if request.years:
         masks["year"] = np.isin(snapshot.years, list(request.years))
     if request.months:
@@ -149,7 +159,7 @@ def _values(
 
 def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask:
     """Which entries of the *kind* CSR belong to *docs*."""
-    owners = snapshot.context_doc if kind == "context" else snapshot.domain_doc
+    owners = _owners(snapshot, kind)
     mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
     mask[docs] = True
     return mask[owners]
@@ -215,6 +225,13 @@ def compute_facets(
         FACET_LIMIT,
     )
     facets.append(Facet("domain", values, truncated))
+    values, truncated = _values(
+        cols.places,
+        _csr_counts(snapshot, "place", apply(docs, masks, skip="place")),
+        chosen(snapshot.place_index, request.places, str),
+        FACET_LIMIT,
+    )
+    facets.append(Facet("place", values, truncated))
     facets.append(_year_facet(snapshot, apply(docs, masks, skip="year"), request.years))
     if len(request.years) == 1:
         in_year = apply(docs, masks, skip="month")
