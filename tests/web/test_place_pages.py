@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from tests.web.conftest import make_client
 from web import i18n
 
 
@@ -93,3 +94,14 @@ def test_the_web_app_never_builds_the_gazetteer(example_index: Path) -> None:
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     assert done.stdout.split()[-1] == "0"
+
+
+@pytest.mark.parametrize(
+    ("ui", "name"), [("zh-Hans", "中国"), ("zh-Hant", "中國"), ("en", "China")]
+)
+def test_the_zh_archive_has_a_page_for_china(zh_index: Path, ui: str, name: str) -> None:
+    with make_client(zh_index) as client:
+        page = client.get("/places/CN", params={"ui": ui})
+        listed = client.get("/places", params={"ui": ui})
+    assert page.status_code == 200 and f"<h1>{name}</h1>" in page.text
+    assert f">{name}</a>" in listed.text
