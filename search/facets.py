@@ -218,20 +218,10 @@ def compute_facets(
         label=matching_spellings(snapshot, context_docs),
     )
     facets = [Facet("context", values, truncated)]
-    values, truncated = _values(
-        cols.domains,
-        _csr_counts(snapshot, "domain", apply(docs, masks, skip="domain")),
-        chosen(snapshot.domain_index, request.domains, str),
-        FACET_LIMIT,
+    facets.append(
+        _named_facet(snapshot, "domain", apply(docs, masks, skip="domain"), request.domains)
     )
-    facets.append(Facet("domain", values, truncated))
-    values, truncated = _values(
-        cols.places,
-        _csr_counts(snapshot, "place", apply(docs, masks, skip="place")),
-        chosen(snapshot.place_index, request.places, str),
-        FACET_LIMIT,
-    )
-    facets.append(Facet("place", values, truncated))
+    facets.append(_named_facet(snapshot, "place", apply(docs, masks, skip="place"), request.places))
     facets.append(_year_facet(snapshot, apply(docs, masks, skip="year"), request.years))
     if len(request.years) == 1:
         in_year = apply(docs, masks, skip="month")
@@ -244,6 +234,16 @@ def compute_facets(
     values, _ = _values(cols.langs, lang_counts, _by_name(cols.langs, request.langs), 10)
     facets.append(Facet("lang", values, False))
     return facets
+
+
+def _named_facet(snapshot: Snapshot, kind: str, docs: Docs, selected: Sequence[str]) -> Facet:
+    """A CSR facet whose values are their names as the request gives them (a domain,
+    a place's code), counted over *docs*."""
+    index: Mapping[str, int] = getattr(snapshot, f"{kind}_index")
+    names = getattr(snapshot.columns, f"{kind}s")
+    counts = _csr_counts(snapshot, kind, docs)
+    values, truncated = _values(names, counts, chosen(index, selected, str), FACET_LIMIT)
+    return Facet(kind, values, truncated)
 
 
 def _year_facet(snapshot: Snapshot, docs: Docs, selected: Sequence[int]) -> Facet:

@@ -213,9 +213,14 @@ class Snapshot:
     @cached_property
     def place_counts(self) -> npt.NDArray[np.int64]:
         """Per place id, its live events."""
-        cols = self.columns
-        live = np.asarray(cols.live)[self.place_doc]
-        return np.bincount(np.asarray(cols.place_ids)[live], minlength=len(cols.places))
+        return self._live_entries("place")
+
+    def _live_entries(self, kind: str) -> npt.NDArray[np.int64]:
+        """Per id of the *kind* CSR (context, place), its entries in live documents."""
+        cols, owners = self.columns, getattr(self, f"{kind}_doc")
+        live = np.asarray(cols.live)[owners]
+        ids = np.asarray(getattr(cols, f"{kind}_ids"))[live]
+        return np.bincount(ids, minlength=len(getattr(cols, f"{kind}s")))
 
     @cached_property
     def context_index(self) -> dict[str, int]:
@@ -229,9 +234,7 @@ class Snapshot:
     @cached_property
     def context_counts(self) -> npt.NDArray[np.int64]:
         """Per context id, its entries in live documents."""
-        cols = self.columns
-        live = np.asarray(cols.live)[self.context_doc]
-        return np.bincount(np.asarray(cols.context_ids)[live], minlength=len(cols.contexts))
+        return self._live_entries("context")
 
     @cached_property
     def context_spelling_choices(self) -> dict[int, npt.NDArray[np.int64]]:

@@ -270,9 +270,7 @@ def test_reader_finds_a_story_by_name_and_walks_the_calendar(server: Server, pag
     assert page.locator("ol.timeline > li").count() > 0
 
 
-def test_reader_walks_from_the_places_to_a_place_and_its_search(
-    server: Server, page: Any
-) -> None:
+def test_reader_walks_from_the_places_to_a_place_and_its_search(server: Server, page: Any) -> None:
     page.goto(server.url + "/")
     page.locator("footer a", has_text="Places").click()
     page.wait_for_url("**/places")
