@@ -66,14 +66,16 @@ class ColumnRows:
     lang: list[str] = field(default_factory=list)
     contexts: list[list[str]] = field(default_factory=list)
     domains: list[list[str]] = field(default_factory=list)
+    places: list[list[str]] = field(default_factory=list)
     words: Counter[str] = field(default_factory=Counter)
     phrases: Counter[str] = field(default_factory=Counter)
 
-    def add(self, event: Event) -> None:
+    def add(self, event: Event, places: tuple[str, ...] = ()) -> None:
         self.day.append(day_number(event.date))
         self.lang.append(event.lang)
         self.contexts.append(list(event.contexts))
         self.domains.append(list(event.domains))
+        self.places.append(list(places))
         words = title_words(event.title)
         self.words.update(set(words))
         self.phrases.update(set(_phrases(words)))
@@ -88,6 +90,7 @@ class ColumnRows:
         self.lang += other.lang
         self.contexts += other.contexts
         self.domains += other.domains
+        self.places += other.places
         self.words.update(other.words)
         self.phrases.update(other.phrases)
 
@@ -120,11 +123,14 @@ class Columns:
     context_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into contexts
     domain_ptr: IntArray = field(metadata=_kept(_POINTERS))  # [N+1] likewise for domains
     domain_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into domains
+    place_ptr: IntArray = field(metadata=_kept(_POINTERS))  # [N+1] likewise for places
+    place_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into places
     # [N] per text field: its length in tokens (BM25 length normalisation)
     lengths: Lengths = field(metadata=_kept(_LENGTHS, np.uint16))
     langs: list[str] = field(metadata=_kept(_NAMES))
     contexts: list[str] = field(metadata=_kept(_NAMES))  # the spelling most live events use
     domains: list[str] = field(metadata=_kept(_NAMES))
+    places: list[str] = field(metadata=_kept(_NAMES))  # ISO 3166 alpha-2 codes
     # [M] each context entry as its event spells it: index into context_spellings
     context_spelling_ids: IntArray = field(metadata=_kept(_ARRAY, absent="context_ids"))
     context_spellings: list[str] = field(metadata=_kept(_NAMES, absent="contexts"))
@@ -185,6 +191,7 @@ def extend_columns(
 ) -> Columns:
     """*base* with *deleted* documents dropped from ``live`` and *rows* appended."""
     langs, contexts, domains = _Names(base.langs), _Names(base.contexts, True), _Names(base.domains)
+    places = _Names(base.places)
     spellings = _Names(base.context_spellings)
     live = np.concatenate([np.asarray(base.live), np.ones(len(rows), np.bool_)])
     live[deleted] = False
@@ -202,6 +209,9 @@ def extend_columns(
     domain_ptr, domain_ids = _append_csr(
         base.domain_ptr, base.domain_ids, [[domains(d) for d in r] for r in rows.domains]
     )
+    place_ptr, place_ids = _append_csr(
+        base.place_ptr, base.place_ids, [[places(p) for p in r] for r in rows.places]
+    )
     return Columns(
         live=live,
         day=np.concatenate([np.asarray(base.day), np.asarray(rows.day, np.int32)]),
@@ -210,8 +220,9 @@ def extend_columns(
         ),
         context_ptr=context_ptr, context_ids=context_ids,
         domain_ptr=domain_ptr, domain_ids=domain_ids,
+        place_ptr=place_ptr, place_ids=place_ids,
         lengths={f: np.concatenate([np.asarray(base.lengths[f]), lengths[f]]) for f in TEXT_FIELDS},
-        langs=langs.names, contexts=labels, domains=domains.names,
+        langs=langs.names, contexts=labels, domains=domains.names, places=places.names,
         context_spelling_ids=spelling_ids, context_spellings=spellings.names,
     )  # fmt: skip
 

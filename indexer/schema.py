@@ -18,6 +18,7 @@ story_grams    TEXT x2·w                     longer one still matches, scoring 
 outlets_grams  TEXT x0.5·w                   of a whole word; BM25 uses the text field's length
 context        KEYWORD, lowercase            exact context values: filters and facets
 domain         KEYWORD                       registrable source domains: filters and facets
+place          KEYWORD                       ISO country codes it names (indexer.places): place:
 lang           ID                            "en" / "zh": filter and facet
 day            ID                            "2017-02-03": a day's events, on this day across years
 date           DATETIME, sortable            year/month/range filters, newest/oldest sort
@@ -46,7 +47,7 @@ from indexer.analysis import (
 from indexer.event import Event
 from indexer.whoosh_compat import EventCodec, single_position
 
-SCHEMA_VERSION = 8  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 9  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 GRAM_FIELDS = {f: f"{f}_grams" for f in TEXT_FIELDS}  # text field -> its gram field
 TEXT_OF_GRAMS = {g: f for f, g in GRAM_FIELDS.items()}
@@ -114,6 +115,7 @@ def build_schema() -> Schema:
         **{GRAM_FIELDS[f]: _grams(FIELD_BOOSTS[f]) for f in TEXT_FIELDS},
         context=KEYWORD(commas=True, lowercase=True),
         domain=KEYWORD(commas=True, lowercase=True),
+        place=KEYWORD(commas=True),
         lang=ID,
         day=ID,
         date=DATETIME(sortable=True),
@@ -131,8 +133,9 @@ def _keywords(values: tuple[str, ...] | list[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
 
-def to_document(event: Event, daydir: str) -> dict[str, Any]:
-    """An event as the keyword arguments of ``writer.add_document``."""
+def to_document(event: Event, daydir: str, places: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An event as the keyword arguments of ``writer.add_document``; *places*: its
+    country codes (:func:`indexer.places.places_of`, computed by the caller)."""
     stored = event.to_dict()
     del stored["title"], stored["summary"]  # stored in their own fields
     texts = {
@@ -149,6 +152,7 @@ def to_document(event: Event, daydir: str) -> dict[str, Any]:
         **{GRAM_FIELDS[f]: text for f, text in texts.items()},
         "context": _keywords([context_key(c) for c in event.contexts]),
         "domain": _keywords(event.domains),
+        "place": _keywords(places),
         "lang": event.lang,
         "day": event.date.isoformat(),
         "date": dt.datetime.combine(event.date, dt.time()),

@@ -36,6 +36,7 @@ from indexer.archive import DayFiles
 from indexer.columns import ColumnRows
 from indexer.days import day_headings, read_day
 from indexer.errors import IndexWriteFailed
+from indexer.places import places_of
 from indexer.schema import TEXT_FIELDS, new_codec, to_document
 from indexer.store import DayReport
 from indexer.whoosh_compat import Lengths
@@ -64,8 +65,9 @@ def index_days(writer: Any, days: Iterable[DayFiles], known: set[str], tick: Pro
     for day in days:
         events, report = read_day(day, known)
         for event in events:
-            writer.add_document(**to_document(event, day.key))
-            rows.add(event)
+            places = places_of(event.contexts, event.story, event.title)
+            writer.add_document(**to_document(event, day.key, places))
+            rows.add(event, places)
         reports[day.key] = report
         tick(1)
     return Written(reports, rows, concat_lengths([]))

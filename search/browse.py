@@ -13,6 +13,7 @@ from whoosh import query as wq
 
 from indexer.dates import day_date, day_number
 from indexer.event import Event
+from indexer.places import place_name
 from indexer.schema import context_key, from_stored
 from indexer.text import name_key
 from search.errors import BadRequest, NotFound
@@ -340,4 +341,100 @@ def calendar(snapshot: Snapshot, period: str = "") -> Calendar:
         {str(k): int(n) for k, n in zip(keys, sums, strict=True)},
         previous,
         following,
+    )
+
+
+PLACE_STORIES = 10  # a place page's busiest stories
+PLACE_EVENTS = 20  # and its newest events
+_PLACE_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    code: str  # ISO 3166-1 alpha-2, "CN"
+    name: str  # in English (pages show it in the reader's language)
+    count: int  # live events naming it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCount:
+    name: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """Every place the live events name, busiest first (ties by code)."""
+
+    total: int
+    places: tuple[PlaceCount, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "places": [p.to_dict() for p in self.places]}
+
+
+def places(snapshot: Snapshot) -> Places:
+    counts, codes = snapshot.place_counts, snapshot.columns.places
+    order = sorted(np.flatnonzero(counts).tolist(), key=lambda i: (-counts[i], codes[i]))
+    return Places(
+        len(order),
+        tuple(PlaceCount(codes[i], place_name(codes[i], "en"), int(counts[i])) for i in order),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One place: how many events name it, when, in which stories, and the newest."""
+
+    code: str
+    name: str  # in English
+    total: int
+    per_year: dict[int, int]
+    timeline: Histogram
+    stories: tuple[StoryCount, ...]  # its busiest stories, with their events here
+    events: tuple[Event, ...]  # the newest PLACE_EVENTS, newest first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "total": self.total,
+            "per_year": {str(y): n for y, n in self.per_year.items()},
+            "timeline": self.timeline.to_dict(),
+            "stories": [s.to_dict() for s in self.stories],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def place(snapshot: Snapshot, code: str) -> Place:
+    """Place *code* ("CN"); a code not two capital letters is refused, one that no live
+    event names is not found."""
+    if not _PLACE_CODE.match(code):
+        raise BadRequest(f"a place is two capital letters (ISO 3166), not {code[:20]!r}")
+    pid = snapshot.place_index.get(code)
+    if pid is None or not snapshot.place_counts[pid]:
+        raise NotFound(f"no events name the place {code!r}")
+    cols = snapshot.columns
+    docs = snapshot.place_doc[np.asarray(cols.place_ids) == pid]
+    docs = _chronological(snapshot, np.unique(docs[np.asarray(cols.live)[docs]]))
+    years, counts = np.unique(snapshot.years[docs], return_counts=True)
+    mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
+    mask[docs] = True
+    in_place = mask[snapshot.context_doc]
+    story_counts = np.bincount(np.asarray(cols.context_ids)[in_place], minlength=len(cols.contexts))
+    busiest = sorted(np.flatnonzero(story_counts).tolist(), key=lambda i: (-story_counts[i], i))
+    return Place(
+        code,
+        place_name(code, "en"),
+        len(docs),
+        {int(y): int(n) for y, n in zip(years, counts, strict=True)},
+        finest(snapshot, docs),
+        tuple(StoryCount(cols.contexts[i], int(story_counts[i])) for i in busiest[:PLACE_STORIES]),
+        tuple(load_events(snapshot, docs[::-1][:PLACE_EVENTS])),
     )

@@ -32,7 +32,7 @@ from search.snapshot import Snapshot
 FACET_LIMIT = 20  # values shown per facet (selected values always shown)
 CANDIDATES = 1000  # values ranked exactly; past this, only the top counts are sorted
 Mask = npt.NDArray[np.bool_]
-FACET_NAMES = ("context", "domain", "year", "month", "lang")
+FACET_NAMES = ("context", "domain", "place", "year", "month", "lang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,15 @@ class Facet:
         }
 
 
+def _owners(snapshot: Snapshot, kind: str) -> Docs:
+    """The document of each entry of the *kind* CSR (context, domain, place)."""
+    owners: Docs = getattr(snapshot, f"{kind}_doc")
+    return owners
+
+
 def _csr_mask(snapshot: Snapshot, kind: str, wanted: list[int]) -> Mask:
     ids = getattr(snapshot.columns, f"{kind}_ids")
-    owners = snapshot.context_doc if kind == "context" else snapshot.domain_doc
+    owners = _owners(snapshot, kind)
     mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
     mask[owners[np.isin(ids, wanted)]] = True
     return mask
@@ -80,6 +86,10 @@ def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
         index = snapshot.domain_index
         wanted = [index[d] for d in request.domains if d in index]
         masks["domain"] = _csr_mask(snapshot, "domain", wanted)
+    if request.places:
+        index = snapshot.place_index
+        wanted = [index[p] for p in request.places if p in index]
+        masks["place"] = _csr_mask(snapshot, "place", wanted)
     if request.years:
         masks["year"] = np.isin(snapshot.years, list(request.years))
     if request.months:
@@ -149,7 +159,7 @@ def _values(
 
 def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask:
     """Which entries of the *kind* CSR belong to *docs*."""
-    owners = snapshot.context_doc if kind == "context" else snapshot.domain_doc
+    owners = _owners(snapshot, kind)
     mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
     mask[docs] = True
     return mask[owners]
@@ -208,13 +218,10 @@ def compute_facets(
         label=matching_spellings(snapshot, context_docs),
     )
     facets = [Facet("context", values, truncated)]
-    values, truncated = _values(
-        cols.domains,
-        _csr_counts(snapshot, "domain", apply(docs, masks, skip="domain")),
-        chosen(snapshot.domain_index, request.domains, str),
-        FACET_LIMIT,
+    facets.append(
+        _named_facet(snapshot, "domain", apply(docs, masks, skip="domain"), request.domains)
     )
-    facets.append(Facet("domain", values, truncated))
+    facets.append(_named_facet(snapshot, "place", apply(docs, masks, skip="place"), request.places))
     facets.append(_year_facet(snapshot, apply(docs, masks, skip="year"), request.years))
     if len(request.years) == 1:
         in_year = apply(docs, masks, skip="month")
@@ -227,6 +234,16 @@ def compute_facets(
     values, _ = _values(cols.langs, lang_counts, _by_name(cols.langs, request.langs), 10)
     facets.append(Facet("lang", values, False))
     return facets
+
+
+def _named_facet(snapshot: Snapshot, kind: str, docs: Docs, selected: Sequence[str]) -> Facet:
+    """A CSR facet whose values are their names as the request gives them (a domain,
+    a place's code), counted over *docs*."""
+    index: Mapping[str, int] = getattr(snapshot, f"{kind}_index")
+    names = getattr(snapshot.columns, f"{kind}s")
+    counts = _csr_counts(snapshot, kind, docs)
+    values, truncated = _values(names, counts, chosen(index, selected, str), FACET_LIMIT)
+    return Facet(kind, values, truncated)
 
 
 def _year_facet(snapshot: Snapshot, docs: Docs, selected: Sequence[int]) -> Facet:

@@ -127,6 +127,7 @@ class SearchRequest:
     q: str = ""
     contexts: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # ISO 3166 alpha-2 country codes, "CN"
     years: tuple[int, ...] = ()
     months: tuple[str, ...] = ()  # "2017-02"
     langs: tuple[str, ...] = ()
@@ -171,6 +172,15 @@ SEARCH_PARAMS = _of_request(
         field="contexts",
     ),
     Param("domain", "source domain, e.g. bbc.co.uk", repeated=True, filter=True, field="domains"),
+    Param(
+        "place",
+        "country named by the event, ISO 3166 code, e.g. CN",
+        repeated=True,
+        filter=True,
+        field="places",
+        pattern=r"[A-Z]{2}",
+        like="CN",
+    ),
     Param(
         "year", "year", int, repeated=True, filter=True, field="years", low=YEARS[0], high=YEARS[1]
     ),

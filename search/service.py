@@ -275,6 +275,12 @@ class Search:
     def timeline(self, context: str, page: int = 1) -> browse.Timeline:
         return browse.timeline(self.snapshot(), context, page)
 
+    def places(self) -> browse.Places:
+        return browse.places(self.snapshot())
+
+    def place(self, code: str) -> browse.Place:
+        return browse.place(self.snapshot(), code)
+
     def day(self, date: str) -> browse.Day:
         return browse.day(self.snapshot(), date)
 

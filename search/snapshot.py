@@ -9,9 +9,10 @@ read, each a typed field computed on first use (``functools.cached_property``)::
     year_months     int32[N]   per document: year * 100 + month (201702)
     days            LiveDays   the days with live events, each day's events, in order
     day_range       (int,int)  first and last day number of all documents (recency)
-    context_index   dict       context_key(name) -> context id; domain_index likewise
-    context_doc     int32[M]   the document of each context entry; domain_doc likewise
+    context_index   dict       context_key(name) -> context id; domain_index, place_index
+    context_doc     int32[M]   the document of each context entry; domain_doc, place_doc
     context_counts  int64[C]   live entries per context
+    place_counts    int64[P]   live events per place (country code)
     languages       tuple      language codes, most live events first
 
 Each is a pure function of the columns, so two threads meeting a field's first use at
@@ -201,6 +202,27 @@ class Snapshot:
         return _owners(self.columns.domain_ptr)
 
     @cached_property
+    def place_doc(self) -> Docs:
+        return _owners(self.columns.place_ptr)
+
+    @cached_property
+    def place_index(self) -> dict[str, int]:
+        """A place's id by its country code (\"CN\")."""
+        return {name: i for i, name in enumerate(self.columns.places)}
+
+    @cached_property
+    def place_counts(self) -> npt.NDArray[np.int64]:
+        """Per place id, its live events."""
+        return self._live_entries("place")
+
+    def _live_entries(self, kind: str) -> npt.NDArray[np.int64]:
+        """Per id of the *kind* CSR (context, place), its entries in live documents."""
+        cols, owners = self.columns, getattr(self, f"{kind}_doc")
+        live = np.asarray(cols.live)[owners]
+        ids = np.asarray(getattr(cols, f"{kind}_ids"))[live]
+        return np.bincount(ids, minlength=len(getattr(cols, f"{kind}s")))
+
+    @cached_property
     def context_index(self) -> dict[str, int]:
         """A context's id by its :func:`~indexer.schema.context_key`."""
         return {context_key(name): i for i, name in enumerate(self.columns.contexts)}
@@ -212,9 +234,7 @@ class Snapshot:
     @cached_property
     def context_counts(self) -> npt.NDArray[np.int64]:
         """Per context id, its entries in live documents."""
-        cols = self.columns
-        live = np.asarray(cols.live)[self.context_doc]
-        return np.bincount(np.asarray(cols.context_ids)[live], minlength=len(cols.contexts))
+        return self._live_entries("context")
 
     @cached_property
     def context_spelling_choices(self) -> dict[int, npt.NDArray[np.int64]]:

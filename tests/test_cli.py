@@ -73,6 +73,7 @@ def test_search_flags_are_the_search_parameters(
     assert result["filters"] == {
         "context": [],
         "domain": [],
+        "place": [],
         "year": [2014],
         "month": ["2014-07"],
         "lang": ["en"],

@@ -132,6 +132,14 @@ def story_data(search: Search, name: str, page: int = 1, path: str = "/search") 
     return {**story, "timeline": timeline(story["timeline"], links)}
 
 
+def place_data(search: Search, code: str, path: str = "/search") -> dict[str, Any]:
+    """A place's events over time, its busiest stories and newest events: a bar opens
+    a search (at *path*) of the place's events in that period."""
+    place = search.place(code).to_dict()
+    links = SearchLinks([("place", code)], path)
+    return {**place, "timeline": timeline(place["timeline"], links)}
+
+
 def day_data(search: Search, date: str) -> dict[str, Any]:
     return search.day(date).to_dict()
 

@@ -37,6 +37,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal
 from babel.support import Translations
 
+from indexer.places import place_name
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 UI_PARAM = "ui"
@@ -235,7 +237,14 @@ class Words:
             return self.month(value)
         if name in ("from", "to"):
             return self.date(value)
+        if name == "place":
+            return self.place(value)
         return value
+
+    def place(self, code: str) -> str:
+        """A country by its code, in this language: "China", "中国", "中國" (CLDR's names,
+        looked up: the gazetteer that finds places is built by the indexer only)."""
+        return place_name(code, self.ui.cldr)  # en_GB and others: English
 
     # -- charts (web.chart.ChartWords) ---------------------------------------------
     def bar_title(self, name: str, count: int) -> str:

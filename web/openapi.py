@@ -136,6 +136,11 @@ PERIOD = PathParam(
         "examples": ["2017", "2017-02"],
     },
 )
+PLACE = PathParam(
+    "code",
+    "ISO 3166-1 alpha-2 country code (not two capital letters: 400; no events: 404)",
+    {"type": "string", "examples": ["CN"]},
+)
 FACET = PathParam("name", "facet", {"type": "string", "enum": list(LONG_FACETS)})
 # The search's parameters but its page: a facet's list has pages of its own.
 OF_SEARCH = tuple(p for p in SEARCH_PARAMS if p.name != PAGE.name)
@@ -214,6 +219,13 @@ OPERATIONS = (
         "Every story and topic, largest first, found by part of its name",
         browse.Stories,
         (STORY_NAME, PAGE),
+    ),
+    Operation("/places", "Every country the events name, busiest first", browse.Places),
+    Operation(
+        "/places/{code}",
+        "A country's events over time, its busiest stories and newest events",
+        browse.Place,
+        path_params=(PLACE,),
     ),
     Operation("/calendar", "Events per year", "Calendar"),
     Operation(

@@ -221,6 +221,14 @@ def story_data(request: Request, base: str) -> dict[str, Any]:
     return data.story_data(state(request).search, name, page, f"{base}/search")
 
 
+def places_data(request: Request, base: str) -> dict[str, Any]:
+    return state(request).search.places().to_dict()
+
+
+def place_data(request: Request, base: str) -> dict[str, Any]:
+    return data.place_data(state(request).search, request.path_params["code"], f"{base}/search")
+
+
 def stories_data(request: Request, base: str) -> dict[str, Any]:
     name = STORY_NAME.get(_params(request))
     return browse.stories(state(request).search.snapshot(), name, _page(request)).to_dict()
@@ -311,6 +319,24 @@ def story_view(request: Request, timeline: dict[str, Any], choice: Choice) -> di
         "feeds": story_feeds,
         "page_size": browse.TIMELINE_PAGE,
         "chart": chart,
+    }
+
+
+def places_view(request: Request, answer: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    words = i18n.words(choice.ui)
+    shown = [{**p, "label": words.place(p["code"])} for p in answer["places"]]
+    return {"data": {**answer, "places": shown}}
+
+
+def place_view(request: Request, place: dict[str, Any], choice: Choice) -> dict[str, Any]:
+    words = i18n.words(choice.ui)
+    chart = timeline_chart(place["timeline"], words, keep=choice.link)
+    search = [("place", place["code"]), *_interface_param(choice)]
+    return {
+        "data": place,
+        "label": words.place(place["code"]),
+        "chart": chart,
+        "search_url": "/search?" + urlencode(search),
     }
 
 

@@ -177,6 +177,22 @@ PAGES = {
         lambda d: "/contexts/" + quote(d["context"], safe=""),
         pages.story_view,
     ),
+    "places": Page(
+        ("/places",),
+        ("/places",),
+        pages.places_data,
+        "places.html",
+        lambda d: "/places",
+        pages.places_view,
+    ),
+    "place": Page(
+        ("/places/{code}",),
+        ("/places/{code}",),
+        pages.place_data,
+        "place.html",
+        lambda d: f"/places/{d['code']}",
+        pages.place_view,
+    ),
     "calendar": Page(
         ("/days",),
         ("/calendar", "/calendar/{period}"),

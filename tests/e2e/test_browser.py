@@ -243,6 +243,20 @@ def test_reader_finds_a_story_by_name_and_walks_the_calendar(server: Server, pag
     assert page.locator("ol.timeline > li").count() > 0
 
 
+def test_reader_walks_from_the_places_to_a_place_and_its_search(server: Server, page: Any) -> None:
+    page.goto(server.url + "/")
+    page.locator("footer a", has_text="Places").click()
+    page.wait_for_url("**/places")
+    page.locator("table.story-table a", has_text="Syria").first.click()
+    page.wait_for_url("**/places/SY")
+    assert page.locator("svg.chart a").count() > 0
+    assert page.locator("ol.timeline > li").count() > 0
+    page.screenshot(path=str(DOCS / "screenshot-place.png"))
+    page.locator("a", has_text="Filter and search this place").click()
+    page.wait_for_url("**/search?place=SY")
+    assert page.locator("#facet-place input[value=SY]").is_checked()
+
+
 def test_results_print_without_the_form_and_filters(server: Server, page: Any) -> None:
     page.goto(server.url + "/search?q=venezuela")
     page.emulate_media(media="print")

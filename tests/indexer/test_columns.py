@@ -88,15 +88,16 @@ def test_title_words_are_folded_letters_without_han_words() -> None:
     ]
 
 
-def test_the_files_on_disk_are_those_earlier_versions_wrote(tmp_path: Path) -> None:
+def test_the_files_on_disk_are_those_earlier_versions_wrote_and_the_places(tmp_path: Path) -> None:
     save_columns(tmp_path, appended(empty_columns(), rows("示例國", "示例国")))
     folder = tmp_path / "columns"
 
     arrays = {"live", "day", "lang", "context_ptr", "context_ids", "domain_ptr", "domain_ids"}
     arrays |= {"context_spelling_ids", *(f"len_{f}" for f in TEXT_FIELDS)}
+    arrays |= {"place_ptr", "place_ids"}  # schema 9: a place needs a rebuild anyway
     assert {p.name for p in folder.iterdir()} == {f"{a}.npy" for a in arrays} | {"meta.json"}
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    assert list(meta) == ["langs", "contexts", "domains", "context_spellings"]
+    assert list(meta) == ["langs", "contexts", "domains", "places", "context_spellings"]
 
 
 def test_empty_columns_have_no_documents_and_one_pointer() -> None:

@@ -39,3 +39,18 @@ def test_zh_story_is_labelled_by_the_spelling_its_events_use(zh_search: Search) 
     stories = values(answer(zh_search, ("year", "2015")), "context")
 
     assert "伊斯兰国" in stories and "伊斯蘭國" not in stories
+
+
+@pytest.mark.parametrize("title", ["title:中国", "title:中國"])
+def test_zh_events_naming_china_are_found_by_its_place(zh_search: Search, title: str) -> None:
+    everything = answer(zh_search, ("q", title))["total"]
+    in_china = answer(zh_search, ("q", title), ("place", "CN"))["total"]
+
+    assert everything > 500 and in_china >= 0.98 * everything
+
+
+def test_zh_place_facet_counts_china_among_the_busiest(zh_search: Search) -> None:
+    places = values(answer(zh_search), "place")
+
+    assert list(places)[:3].count("CN") == 1
+    assert places["CN"][0] == answer(zh_search, ("place", "CN"))["total"]

@@ -107,3 +107,35 @@ def test_a_selected_context_is_shown_as_the_request_spells_it_with_every_spellin
     search: Search,
 ) -> None:
     assert ("示例國", 5, True) in facet(search, "context", ("context", "示例國"))
+
+
+# -- places -------------------------------------------------------------------------------
+PLACED = [  # (slug, story heading): where the heading or the title names a country
+    ("strike-one", "Strikes in France"),
+    ("strike-two", "Strikes in France"),
+    ("tokyo-flood", "Floods in Japan and France"),
+    ("quiet-day", "Nothing much"),
+]
+
+
+@pytest.fixture(scope="module")
+def placed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
+    archive = tmp_path_factory.mktemp("placed")
+    for n, (slug, story) in enumerate(PLACED):
+        write_event(archive, dt.date(2017, 1, 1 + n), slug, story, "news.example")
+    index = tmp_path_factory.mktemp("placed-index")
+    run(archive, index, workers=1)
+    with Search(index) as service:
+        yield service
+
+
+def test_places_are_counted_per_event_busiest_first(placed: Search) -> None:
+    assert facet(placed, "place") == [("FR", 3, False), ("JP", 1, False)]
+
+
+def test_a_place_filter_keeps_its_events_and_its_facet_counts_the_rest(placed: Search) -> None:
+    result = placed.search(parse_request([("place", "JP")])).to_dict()
+
+    assert result["total"] == 1
+    assert facet(placed, "place", ("place", "JP")) == [("FR", 3, False), ("JP", 1, True)]
+    assert facet(placed, "place", ("place", "ZZ"))[-1] == ("ZZ", 0, True)

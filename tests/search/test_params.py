@@ -128,6 +128,7 @@ def test_the_filters_echo_names_every_filter_as_urls_do() -> None:
     assert filters_of(request) == {
         "context": [],
         "domain": [],
+        "place": [],
         "year": [2014],
         "month": [],
         "lang": ["en"],
@@ -171,3 +172,10 @@ def test_the_query_limit_is_one_check_shared_with_the_query_parser() -> None:
         build_query("x" * (MAX_QUERY_CHARS + 1))
     assert str(parsed.value) == str(built.value) == "query is 501 characters; the limit is 500"
     assert check_query("x" * MAX_QUERY_CHARS) == "x" * MAX_QUERY_CHARS
+
+
+def test_a_place_is_two_capital_letters_and_repeats() -> None:
+    assert parse_request([("place", "CN"), ("place", "FR")]).places == ("CN", "FR")
+    for bad in ("cn", "CHN", "C1"):
+        with pytest.raises(BadRequest):
+            parse_request([("place", bad)])

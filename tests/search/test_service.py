@@ -105,7 +105,13 @@ def test_facet_shape_is_documented_shape(search: Search) -> None:
     for item in ask(search, q="")["facets"]:
         assert set(item) == {"name", "values", "truncated"}
         assert all(set(v) == {"value", "count", "selected"} for v in item["values"])
-    assert {f["name"] for f in ask(search, q="")["facets"]} == {"context", "domain", "year", "lang"}
+    assert {f["name"] for f in ask(search, q="")["facets"]} == {
+        "context",
+        "domain",
+        "place",
+        "year",
+        "lang",
+    }
 
 
 def test_filters_by_domain_language_and_date_range(search: Search) -> None:

@@ -149,6 +149,7 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
         "q",
         "context",
         "domain",
+        "place",
         "year",
         "month",
         "lang",
@@ -241,7 +242,8 @@ def test_openapi_says_unknown_parameters_are_refused(client: TestClient) -> None
 def test_every_documented_search_parameter_is_one_the_search_reads(client: TestClient) -> None:
     # The API accepts what its OpenAPI operation lists; each must change the parsed
     # request, or the API would accept a parameter that does nothing.
-    examples = {"q": "x", "context": "A", "domain": "a.org", "year": "2014", "month": "2014-07",
+    examples = {"q": "x", "context": "A", "domain": "a.org", "place": "CN",
+                "year": "2014", "month": "2014-07",
                 "lang": "zh", "from": "2014-01-01", "to": "2014-12-31", "sort": "oldest",
                 "page": "2", "per_page": "5", "facets": "0", "group": "story"}  # fmt: skip
     spec = client.get("/api/v1/openapi.json").json()

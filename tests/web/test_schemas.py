@@ -35,13 +35,22 @@ EXAMPLES = {
     "/suggest": ["/suggest?q=mala", "/suggest?q=syr&script=Hant", "/suggest?q="],
     "/overview": ["/overview"],
     "/stories": ["/stories", "/stories?name=war&page=1"],
+    "/places": ["/places"],
+    "/places/{code}": ["/places/US", "/places/MY"],
     "/calendar": ["/calendar"],
     "/calendar/{period}": ["/calendar/2014", "/calendar/2014-07"],
     "/facets/{name}": ["/facets/context?q=", "/facets/domain?year=2014&facet_q=bbc"],
     "/search.csv": ["/search.csv?q=malaysia&limit=3"],
     "/search.jsonl": ["/search.jsonl?q=malaysia+airlines", "/search.jsonl?q=&lang=zh&limit=5"],
 }
-ERRORS = ["/search?page=0", "/events/news/2014/07/17/none-such", "/calendar/1800", "/nowhere"]
+ERRORS = [
+    "/search?page=0",
+    "/events/news/2014/07/17/none-such",
+    "/calendar/1800",
+    "/nowhere",
+    "/places/ZZ",
+    "/places/cn",
+]
 
 
 def strict(schema: Any) -> Any:
