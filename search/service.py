@@ -59,10 +59,10 @@ def warm_up(snapshot: Snapshot) -> None:
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
-        suggester(snapshot)
-        spelling_words(snapshot)
-        threads.story_order(snapshot)
         with contextlib.suppress(ReaderClosed):  # a generation replaced meanwhile
+            suggester(snapshot)
+            spelling_words(snapshot)
+            threads.story_order(snapshot)
             priors(snapshot)
 
     threading.Thread(target=work, name=f"warm-{snapshot.name}", daemon=True).start()

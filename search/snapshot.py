@@ -25,6 +25,7 @@ suggester, the spelling vocabulary, the story table) is declared in that module 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,6 +35,7 @@ from typing import Any, Generic, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
+from whoosh.reading import ReaderClosed
 
 from indexer.columns import Columns, load_columns, load_vocab
 from indexer.dates import calendar_parts, day_months, day_years
@@ -56,6 +58,33 @@ def _cost(value: Matches | Keys) -> int:
     return (value.nbytes if isinstance(value, Matches) else int(value.nbytes)) + ENTRY_BYTES
 
 
+class ReadLock:
+    """The lock every read of a snapshot's Whoosh reader holds; once the snapshot is
+    closed, taking it raises ``ReaderClosed``. A read after close would otherwise make
+    Whoosh open a segment file again (lazily) that nothing closes: a background
+    builder still running when its generation is retired."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.closed = False
+
+    def __enter__(self) -> ReadLock:
+        self._lock.acquire()
+        if self.closed:
+            self._lock.release()
+            raise ReaderClosed("this index generation was closed")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    def close(self, close_reader: Callable[[], None]) -> None:
+        with self._lock:
+            if not self.closed:
+                self.closed = True
+                close_reader()
+
+
 class Snapshot:
     """One open generation: Whoosh searcher, columns, caches. Safe to share by threads.
 
@@ -70,7 +99,10 @@ class Snapshot:
         self.name = generation.name
         self.index, self.searcher = open_searcher(generation)
         self.reader = self.searcher.reader()
-        self.whoosh_lock = threading.RLock()  # Whoosh readers are not thread-safe
+        self.whoosh_lock = ReadLock()  # Whoosh readers are not thread-safe
+        # A snapshot dropped without close() (a Search never closed) still closes the
+        # files its reader opened, instead of leaving them to the garbage collector.
+        self._finalizer = weakref.finalize(self, self.whoosh_lock.close, self.searcher.close)
         self.columns: Columns = load_columns(generation)
         self.schema = self.index.schema
         self.doc_total = self.columns.doc_count
@@ -99,8 +131,7 @@ class Snapshot:
         return self._close_words(self, word, maxdist, limit)
 
     def close(self) -> None:
-        with self.whoosh_lock:
-            self.searcher.close()
+        self._finalizer()
 
     # -- reading postings (search.evaluate.Source) ----------------------------------
     def postings(
