@@ -209,9 +209,9 @@ class Search:
         self, snapshot: Snapshot, matches: Matches, request: SearchRequest
     ) -> npt.NDArray[np.float64]:
         """Per match, its sort key: the smallest first."""
-        day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "relevance" and request.q.strip():
             return relevance_key(snapshot, matches)  # BM25 x importance (search.ranking)
+        day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "oldest":
             return day + matches.docs / 1e9
         return -day - matches.docs / 1e9  # newest, and the order of an empty query
