@@ -1,30 +1,35 @@
-"""What the archive knows about an event's importance, as static priors per generation.
+"""What the archive knows about an event's importance: priors per generation, and the
+links among a query's own matches.
 
 A broad query (``boston bombing``, ``地震``) matches the event itself and many later
 side notes with much the same words; BM25 alone cannot tell them apart. The archive
-can, in three ways, each computed once per generation (:data:`priors`, a
-:class:`~search.snapshot.Derived`) from the index, never per request:
+can, from two signals:
 
-- **backlinks**: how many live events list it among their Related links (the ``links``
-  field's postings, as :mod:`search.related` finds "links here");
-- **sources**: how many outlets (registrable domains) it cites (the domain column);
-- **opens its story**: it is the first event, by date, of a story heading (its first
-  context) that has two or more events.
+- **links from the other matches** (per query): how many of the query's matching events
+  list it among their Related links. The aftershocks, the aid and the death toll of an
+  earthquake all link back to the quake, and all match ``earthquake``; that the whole
+  archive links to an event says less (a country's first event of a year is linked by
+  everything about that country, whatever the query). This is Kleinberg's idea of
+  authority within the query's result set (HITS), counted once per query over a link graph
+  read once per generation (:data:`link_graph`, a :class:`~search.snapshot.Derived`);
+- **sources** (per generation, :data:`priors`): how many outlets (registrable domains) it
+  cites (the domain column).
 
-They combine into one factor per document, ``1 + BACKLINKS * b + SOURCES * s +
-OPENS * o``, where ``b`` and ``s`` are ``log(1 + n) / log(1 + cap)`` capped at 1: a
-bounded multiplicative boost (at most ``MAX_FACTOR``), so the words still decide and
-a much better match is never overtaken by a famous event. Recency stays a tie-breaker
-(``RECENCY_WEIGHT``): the newest event scores at most that share above the oldest, less
-than one signal is worth, so a later side note does not bury the event. docs/ranking.md
-describes the whole order and how the weights were measured.
+They combine into one factor per match, ``1 + LINKS * l + SOURCES * s``, where ``l`` and
+``s`` are ``log(1 + n) / log(1 + cap)`` capped at 1: a bounded multiplicative boost (at
+most ``MAX_FACTOR``), so the words still decide and a much better match is never
+overtaken by a famous event. Recency stays a tie-breaker (``RECENCY_WEIGHT``).
+
+Counting every event linking to it (the whole archive's backlinks, 0.6 of the score)
+lifted the broad queries as much but cost half-remembered known-item searches 3 points of
+success@1 (their target is any event, rarely a famous one), and whether an event opens its
+story did not help broad queries at all; docs/ranking.md has the measurements.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,27 +37,52 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from search.matches import Matches
+from search.matches import Docs, Matches
 from search.snapshot import Derived, Snapshot
 
-BACKLINKS = 0.6  # the most linked events score up to 60% higher
-BACKLINK_CAP = 20  # ... reached at this many events linking to it
+LINKS = 0.3  # an event linked by many of the other matches scores up to 30% higher
+LINK_CAP = 5  # ... reached at this many matching events linking to it
 SOURCES = 0.15  # many sources: up to 15%
 SOURCE_CAP = 8
-OPENS = 0.1  # the first event of its story: 10%
-MAX_FACTOR = 1.0 + BACKLINKS + SOURCES + OPENS
+MAX_FACTOR = 1.0 + LINKS + SOURCES
 RECENCY_WEIGHT = 0.05  # the newest event scores at most 5% above the oldest
 TERM_BATCH = 4096  # terms read per hold of the Whoosh lock
 
 
 @dataclass(frozen=True, slots=True)
-class Priors:
-    """Per document (deleted ones too, as 0): the signals and the factor they make."""
+class LinkGraph:
+    """The archive's Related links between live events, as document numbers: the events
+    document ``d`` links to are ``targets[ptr[d]:ptr[d + 1]]`` (sorted, no repeats, no
+    self-links; a link by id or by alias counts once)."""
 
-    backlinks: npt.NDArray[np.int32]
-    sources: npt.NDArray[np.int32]
-    opens_story: npt.NDArray[np.bool_]
-    factor: npt.NDArray[np.float64]
+    ptr: npt.NDArray[np.int64]
+    targets: Docs
+
+    def backlinks(self) -> npt.NDArray[np.int32]:
+        """Per document: the live events linking to it."""
+        return np.bincount(self.targets, minlength=len(self.ptr) - 1).astype(np.int32)
+
+    def links_among(self, docs: Docs) -> npt.NDArray[np.int32]:
+        """Per document of *docs* (sorted, unique): how many of the others link to it."""
+        starts, ends = self.ptr[docs], self.ptr[docs + 1]
+        counts = ends - starts
+        if not counts.sum():
+            return np.zeros(len(docs), np.int32)
+        # The targets of every doc in *docs*, gathered without a Python loop.
+        at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        found = self.targets[at]
+        where = np.searchsorted(docs, found)
+        inside = where < len(docs)
+        inside[inside] = docs[where[inside]] == found[inside]
+        return np.bincount(where[inside], minlength=len(docs)).astype(np.int32)
+
+
+@dataclass(frozen=True, slots=True)
+class Priors:
+    """Per document (deleted ones too, as 0): the signals known before any query."""
+
+    backlinks: npt.NDArray[np.int32]  # all live events linking to it (the ranking counts
+    sources: npt.NDArray[np.int32]  # only the matching ones: LinkGraph.links_among)
 
 
 def scaled(counts: npt.NDArray[np.int32], cap: int) -> npt.NDArray[np.float64]:
@@ -61,65 +91,60 @@ def scaled(counts: npt.NDArray[np.int32], cap: int) -> npt.NDArray[np.float64]:
 
 
 def combine(
-    backlinks: npt.NDArray[np.int32],
-    sources: npt.NDArray[np.int32],
-    opens_story: npt.NDArray[np.bool_],
+    links: npt.NDArray[np.int32], sources: npt.NDArray[np.int32]
 ) -> npt.NDArray[np.float64]:
-    """The factor each document's score is multiplied by: 1 to ``MAX_FACTOR``."""
-    return (
-        1.0
-        + BACKLINKS * scaled(backlinks, BACKLINK_CAP)
-        + SOURCES * scaled(sources, SOURCE_CAP)
-        + OPENS * opens_story
-    )
+    """The factor a match's score is multiplied by: 1 to ``MAX_FACTOR``."""
+    return 1.0 + LINKS * scaled(links, LINK_CAP) + SOURCES * scaled(sources, SOURCE_CAP)
 
 
-def backlink_counts(snapshot: Snapshot) -> npt.NDArray[np.int32]:
-    """Per document: the live events whose Related list links to it (by id or alias).
-
-    Read from the term dictionaries, not the postings: a ``links`` term is a linked id
-    and its document frequency the events linking to it (postings are read only in a
-    segment with deletions, to count live events); an ``ids`` term of one document
-    names its document (``min_id``). ~0.2 s at 9,000 events, against ~4 s by postings."""
+def _make_link_graph(snapshot: Snapshot) -> LinkGraph:
+    """Read from the term dictionaries of ``links`` (the ids an event links to) and ``ids``
+    (its own id and aliases): a term held by one document names it without reading
+    postings (``min_id``); other terms' postings are read."""
     live = np.asarray(snapshot.columns.live)
-    linking: Counter[bytes] = Counter()
+    linking: dict[bytes, list[int]] = {}
     owners: dict[bytes, list[int]] = {}
     with snapshot.whoosh_lock:
         leaves = list(snapshot.reader.leaf_readers())
     for leaf, offset in leaves:
-        deletions = leaf.has_deletions()
-        for term, info in _terms(snapshot, leaf, "links"):
-            if deletions:
-                with snapshot.whoosh_lock:
-                    found = np.fromiter(leaf.postings("links", term).all_ids(), np.int64)
-                linking[term] += int(np.count_nonzero(live[found + offset]))
-            else:
-                linking[term] += info.doc_frequency()
-        for term, info in _terms(snapshot, leaf, "ids"):
-            if info.doc_frequency() == 1:
-                docs = [info.min_id()]
-            else:
-                with snapshot.whoosh_lock:
-                    docs = list(leaf.postings("ids", term).all_ids())
-            owners.setdefault(term, []).extend(offset + d for d in docs)
-    counts = np.zeros(snapshot.doc_total, np.int32)
-    for term, events in linking.items():
-        for doc in owners.get(term, ()):
-            if live[doc]:
-                counts[doc] += events
-    return counts
+        for field, into in (("links", linking), ("ids", owners)):
+            for term, docs in _term_docs(snapshot, leaf, field):
+                into.setdefault(term, []).extend(offset + d for d in docs)
+    sources: list[int] = []
+    targets: list[int] = []
+    for term, linkers in linking.items():
+        for target in owners.get(term, ()):
+            sources.extend(linkers)
+            targets.extend([target] * len(linkers))
+    src, dst = np.asarray(sources, np.int64), np.asarray(targets, np.int64)
+    keep = (src != dst) & live[src] & live[dst] if len(src) else np.zeros(0, bool)
+    pairs = np.unique(src[keep] * snapshot.doc_total + dst[keep])  # by source, then target
+    src, dst = pairs // snapshot.doc_total, pairs % snapshot.doc_total
+    ptr = np.zeros(snapshot.doc_total + 1, np.int64)
+    np.cumsum(np.bincount(src, minlength=snapshot.doc_total), out=ptr[1:])
+    return LinkGraph(ptr, dst.astype(np.int32))
 
 
-def _terms(snapshot: Snapshot, leaf: Any, field: str) -> Iterator[tuple[bytes, Any]]:
-    """A segment's terms of *field* with their term infos, read in batches under the
-    Whoosh lock, so searches go on between batches."""
+link_graph = Derived(_make_link_graph)
+
+
+def _term_docs(snapshot: Snapshot, leaf: Any, field: str) -> Iterator[tuple[bytes, list[int]]]:
+    """A segment's terms of *field* with the segment's documents holding each, read in
+    batches under the Whoosh lock, so searches go on between batches."""
     if field not in leaf.schema:
         return
     terms = leaf.iter_field(field)
     while True:
         with snapshot.whoosh_lock:
-            batch = list(itertools.islice(terms, TERM_BATCH))
-        yield from batch
+            batch = [
+                (term, [info.min_id()] if info.doc_frequency() == 1 else None)
+                for term, info in itertools.islice(terms, TERM_BATCH)
+            ]
+            read = [
+                (term, docs if docs is not None else list(leaf.postings(field, term).all_ids()))
+                for term, docs in batch
+            ]
+        yield from read
         if len(batch) < TERM_BATCH:
             return
 
@@ -129,43 +154,23 @@ def source_counts(snapshot: Snapshot) -> npt.NDArray[np.int32]:
     return np.diff(np.asarray(snapshot.columns.domain_ptr)).astype(np.int32)
 
 
-def story_openers(snapshot: Snapshot) -> npt.NDArray[np.bool_]:
-    """Per document: whether it is the earliest live event of its story heading (first
-    context; ties by document number), among headings with two or more live events."""
-    cols = snapshot.columns
-    ptr = np.asarray(cols.context_ptr)
-    docs = snapshot.live_docs
-    has = ptr[docs + 1] > ptr[docs]
-    docs = docs[has]
-    opens = np.zeros(snapshot.doc_total, np.bool_)
-    if not len(docs):
-        return opens
-    heading = np.asarray(cols.context_ids)[ptr[docs]]
-    day = np.asarray(cols.day)[docs]
-    order = np.lexsort((docs, day, heading))  # by heading, then day, then number
-    heading, docs = heading[order], docs[order]
-    first = np.r_[True, heading[1:] != heading[:-1]]
-    size = np.diff(np.r_[np.flatnonzero(first), len(heading)])
-    opens[docs[first][size >= 2]] = True
-    return opens
-
-
 def _make_priors(snapshot: Snapshot) -> Priors:
-    backlinks, sources = backlink_counts(snapshot), source_counts(snapshot)
-    opens = story_openers(snapshot)
-    return Priors(backlinks, sources, opens, combine(backlinks, sources, opens))
+    return Priors(link_graph(snapshot).backlinks(), source_counts(snapshot))
 
 
 priors = Derived(_make_priors)
 
 
 def relevance_key(snapshot: Snapshot, matches: Matches) -> npt.NDArray[np.float64]:
-    """Sort key of *matches* by relevance (smallest first): BM25 times the priors'
-    factor, times at most ``1 + RECENCY_WEIGHT`` for the newest."""
+    """Sort key of *matches* by relevance (smallest first): BM25 times the importance
+    factor (links from the other matches, sources), times at most ``1 + RECENCY_WEIGHT``
+    for the newest."""
     day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
     first, last = snapshot.day_range
     recency = (day - float(first)) / max(float(last - first), 1.0)
-    return -relevance(matches.scores, priors(snapshot).factor[matches.docs], recency)
+    links = link_graph(snapshot).links_among(matches.docs)
+    factor = combine(links, priors(snapshot).sources[matches.docs])
+    return -relevance(matches.scores, factor, recency)
 
 
 def relevance(
@@ -173,6 +178,6 @@ def relevance(
     factor: npt.NDArray[np.float64],
     recency: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """A match's relevance: BM25 *scores* x the priors' *factor* x at most ``1 +
+    """A match's relevance: BM25 *scores* x the importance *factor* x at most ``1 +
     RECENCY_WEIGHT`` for *recency* 1 (the newest day of the generation; 0 the oldest)."""
     return scores * factor * (1.0 + RECENCY_WEIGHT * recency)

@@ -79,28 +79,46 @@ def first_ids(search: Search, q: str, n: int = 3) -> list[str]:
 
 
 def test_factor_is_one_without_signals_and_bounded_with_all() -> None:
-    none = ranking.combine(np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, bool))
-    most = ranking.combine(np.array([10**6], np.int32), np.array([99], np.int32), np.ones(1, bool))
+    none = ranking.combine(np.zeros(1, np.int32), np.zeros(1, np.int32))
+    most = ranking.combine(np.array([10**6], np.int32), np.array([99], np.int32))
     assert none[0] == 1.0 and most[0] == pytest.approx(ranking.MAX_FACTOR)
 
 
-def test_more_backlinks_or_sources_never_lower_the_factor() -> None:
+def test_more_links_or_sources_never_lower_the_factor() -> None:
     counts = np.arange(40, dtype=np.int32)
-    zero, no = np.zeros(40, np.int32), np.zeros(40, bool)
-    for factor in (ranking.combine(counts, zero, no), ranking.combine(zero, counts, no)):
+    zero = np.zeros(40, np.int32)
+    for factor in (ranking.combine(counts, zero), ranking.combine(zero, counts)):
         assert np.all(np.diff(factor) >= 0)
         assert factor[-1] == factor[30]  # capped: log-scaled up to the cap, flat after
 
 
-def test_priors_count_backlinks_sources_and_story_openers(search: Search) -> None:
+def test_priors_count_backlinks_and_sources(search: Search) -> None:
     snapshot = search.snapshot()
     priors = ranking.priors(snapshot)
     central = docnum_of(snapshot, CENTRAL)
     assert central is not None
     assert priors.backlinks[central] == 3 and priors.sources[central] == 4
-    openers = {e.id for e in load_events(snapshot, np.flatnonzero(priors.opens_story))}
-    # A story of one event opens nothing; "Haiti" opens with the anniversary.
-    assert openers == {CENTRAL, "news/2011/01/12/anniversary"}
+
+
+def test_links_are_counted_among_the_matches_only(search: Search) -> None:
+    snapshot = search.snapshot()
+    graph = ranking.link_graph(snapshot)
+    central = docnum_of(snapshot, CENTRAL)
+    linking = [
+        docnum_of(snapshot, f"news/2010/01/{d}") for d in ("13/aid-arrives", "20/death-toll")
+    ]
+    anniversary = docnum_of(snapshot, "news/2011/01/12/anniversary")
+    assert central is not None and anniversary is not None and None not in linking
+    everyone = np.sort(np.array([central, anniversary, *linking], np.int32))
+    assert (
+        dict(zip(everyone.tolist(), graph.links_among(everyone).tolist(), strict=True))[central]
+        == 3
+    )
+    # Without the anniversary among the matches, its link does not count.
+    some = np.sort(np.array([central, *linking], np.int32))
+    counted = dict(zip(some.tolist(), graph.links_among(some).tolist(), strict=True))
+    assert counted == {central: 2, linking[0]: 0, linking[1]: 0}
+    assert graph.links_among(np.array([central], np.int32)).tolist() == [0]
 
 
 def test_backlinks_agree_with_the_related_lists_links_here(search: Search) -> None:
