@@ -1,4 +1,4 @@
-"""The ``eventsearch`` command: ``index``, ``search`` and ``serve``."""
+"""The ``eventsearch`` command: ``index`` (once, or ``--watch``), ``search`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ EXIT_USAGE = 2
 KEEP_ALIVE_SECONDS = 5  # idle keep-alive connections are closed after this
 MAX_CONNECTIONS = 1000  # per worker; past this uvicorn answers 503 rather than queueing
 SHUTDOWN_SECONDS = 5  # on stop, workers finish the requests they hold for up to this
+WATCH_INTERVAL = 60.0  # index --watch: seconds between polls of the archive
 # The search parameters (search.params) are the search command's flags, the query its
 # argument; a flag is --name, and also these names the command had first.
 FLAG_ALIASES = {"per_page": ("--limit",)}
@@ -68,6 +69,8 @@ def _print_summary(report: Report) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from indexer.build import run
 
+    if args.watch:
+        return cmd_watch(args)
     settings = settings_of(args)
     report = run(
         settings.archive,
@@ -77,6 +80,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         wait=args.wait,
         allow_shrink=args.allow_shrink,
         progress=_progress_bar(sys.stderr.isatty() and not args.json),
+        quick=args.quick_scan,
     )
     published = _publish(settings.index, Path(args.publish), args.wait) if args.publish else None
     if args.json:
@@ -85,6 +89,69 @@ def cmd_index(args: argparse.Namespace) -> int:
         _print_summary(report)
         if published:
             print(published["message"])
+    return 0
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """``index --watch``: follow the archive (indexer.follow) until SIGTERM or SIGINT."""
+    import signal
+    import threading
+
+    from indexer.follow import Published, follow
+
+    settings = settings_of(args)
+    stop = threading.Event()
+
+    def on_signal(number: int, frame: Any) -> None:
+        if stop.is_set():  # asked twice: stop now (the run in progress is abandoned)
+            raise KeyboardInterrupt
+        stop.set()
+        print(f"{_now()} stopping after the run in progress", file=sys.stderr, flush=True)
+
+    def on_publish(done: Published) -> None:
+        report = done.report
+        published = (
+            _publish(settings.index, Path(args.publish), args.wait) if args.publish else None
+        )
+        if args.json:
+            record = {**report.as_dict(), "published": published, "lag": done.lag}
+            print(json.dumps({"time": _now(), **record}, ensure_ascii=False), flush=True)
+            return
+        lag = f"{done.lag:.1f}s" if done.lag is not None else "n/a"
+        print(
+            f"{_now()} {report.mode}: {report.generation} live, {report.days_changed:,} days "
+            f"changed, {report.days_deleted:,} deleted, {report.events:,} events "
+            f"({len(report.skipped):,} pages skipped) in {report.seconds:.1f}s; lag {lag}"
+            + (f"; {published['message']}" if published else ""),
+            flush=True,
+        )
+
+    def on_error(exc: IndexerError) -> None:
+        print(f"{_now()} eventsearch: error: {exc}; trying again", file=sys.stderr, flush=True)
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, on_signal)
+    print(
+        f"{_now()} watching {settings.archive} every {args.interval:g}s -> {settings.index}",
+        file=sys.stderr,
+        flush=True,
+    )
+    follow(
+        settings.archive,
+        settings.index,
+        interval=args.interval,
+        stop=stop,
+        on_publish=on_publish,
+        on_error=on_error,
+        polls=args.max_polls,
+        workers=args.workers,
+        wait=args.wait,
+        allow_shrink=args.allow_shrink,
+    )
     return 0
 
 
@@ -327,6 +394,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--publish",
         metavar="DIR",
         help="then publish the new index into DIR, the index directory replicas serve",
+    )
+    index.add_argument(
+        "--quick-scan",
+        action="store_true",
+        help="list only day folders whose mtime changed (misses a page rewritten in place)",
+    )
+    index.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: poll the archive and publish each change (stop: SIGTERM, Ctrl-C)",
+    )
+    index.add_argument(
+        "--interval",
+        type=float,
+        default=WATCH_INTERVAL,
+        metavar="SECONDS",
+        help=f"with --watch, seconds between polls (default {WATCH_INTERVAL:g})",
+    )
+    index.add_argument(
+        "--max-polls",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --watch, stop after N polls (default: run until stopped)",
     )
     index.set_defaults(func=cmd_index)
 

@@ -206,15 +206,34 @@ def _plan(
         return "full", list(days.values()), []
     old = manifest.days
     changed = [d for k, d in days.items() if k not in old or old[k].fingerprint != d.fingerprint]
-    deleted = sorted(set(old) - set(days))
+    deleted = sorted(set(old) - set(days) - scanned.unchanged)
     if not changed and not deleted:
         return "unchanged", [], []
+    total = len(days) + len(scanned.unchanged)
     too_many_segments = manifest.segments >= MAX_SEGMENTS
     too_many_deleted = manifest.deleted_docs > MAX_DELETED_SHARE * max(manifest.documents, 1)
-    too_many_changed = len(changed) + len(deleted) > FULL_REBUILD_SHARE * max(len(days), 1)
+    too_many_changed = len(changed) + len(deleted) > FULL_REBUILD_SHARE * max(total, 1)
     if too_many_segments or too_many_deleted or too_many_changed:
         return "full", list(days.values()), []
     return "incremental", changed, deleted
+
+
+def _scan(root: Path, manifest: Manifest | None, quick: bool) -> Scan:
+    """The archive as :func:`~indexer.archive.scan` finds it; *quick*: only day folders
+    whose mtime differs from the one the manifest recorded are listed."""
+    if not quick or manifest is None:
+        return scan(root)
+    trusted = {k: day.folder_mtime for k, day in manifest.days.items() if day.folder_mtime}
+    return scan(root, trusted)
+
+
+def _kept_stray(scanned: Scan, manifest: Manifest | None) -> list[store.Reason]:
+    """Files left out: those the scan saw, and those of day folders a quick scan skipped
+    (as the manifest recorded them)."""
+    if not scanned.unchanged or manifest is None:
+        return scanned.stray
+    skipped = [r for r in manifest.stray if r[0].rsplit("/", 1)[0] in scanned.unchanged]
+    return sorted([*scanned.stray, *skipped])
 
 
 def _refuse_big_shrink(
@@ -251,7 +270,16 @@ def _summarise(report: Report, manifest: Manifest) -> Report:
     return report
 
 
-def _manifest(generation: Path, root: Path, days: dict[str, DayReport], scanned: Scan) -> Manifest:
+def _manifest(
+    generation: Path,
+    root: Path,
+    days: dict[str, DayReport],
+    scanned: Scan,
+    stray: list[store.Reason],
+) -> Manifest:
+    for key, found in scanned.days.items():  # what the next quick scan compares with
+        if key in days:
+            days[key].folder_mtime = found.folder_mtime
     with open_dir(str(generation)).reader() as reader:
         documents, live = reader.doc_count_all(), reader.doc_count()
         segments = len(reader.leaf_readers())
@@ -263,7 +291,7 @@ def _manifest(generation: Path, root: Path, days: dict[str, DayReport], scanned:
         archive=str(root),
         created=time.time(),
         days=dict(sorted(days.items())),
-        stray=scanned.stray,
+        stray=stray,
     )
 
 
@@ -277,12 +305,15 @@ def run(
     allow_shrink: bool = False,
     progress: Callable[[int], Progress] | None = None,
     writer_mb: float | None = None,
+    quick: bool = False,
 ) -> Report:
     """Bring the index at *index_dir* up to date with *archive*; see the module docstring.
 
     *progress*, when given, is called with the number of days to index and returns a
     function called with each batch of days done. *writer_mb*: the posting buffer of each
     Whoosh writer, in MB (default: a share of the memory available, see WRITER_MB_MIN).
+    *quick*: list only the day folders whose mtime changed (see :func:`_scan`); a run
+    that turns out to be a full build scans everything.
     """
     started = time.perf_counter()
     root = archive_root(archive)
@@ -291,8 +322,11 @@ def run(
         store.prune(index_dir)
         current = store.current_generation(index_dir)
         manifest = store.read_manifest(current) if current else None
-        scanned = scan(root)
+        scanned = _scan(root, manifest, quick)
         mode, todo, deleted = _plan(scanned, manifest, root, full)
+        if mode == "full" and scanned.unchanged:
+            scanned = scan(root)
+            mode, todo, deleted = _plan(scanned, manifest, root, full)
         if mode == "unchanged" and current and manifest:
             report = Report(mode, str(index_dir), current.name)
             report.seconds = round(time.perf_counter() - started, 3)
@@ -318,7 +352,8 @@ def run(
             days.update(written.reports)
             if not allow_shrink and manifest:
                 _refuse_big_shrink(root, manifest.days, days)
-            new_manifest = _manifest(generation, root, days, scanned)
+            stray = _kept_stray(scanned, manifest)
+            new_manifest = _manifest(generation, root, days, scanned, stray)
             store.write_manifest(generation, new_manifest)
             store.publish(index_dir, generation)
         except BaseException as exc:

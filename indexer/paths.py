@@ -53,7 +53,11 @@ def slug_problem(slug: str) -> str | None:
         return "empty or only dots"
     if "\\" in slug:
         return "backslash"
-    hidden = next((c for c in slug if unicodedata.category(c) in _HIDDEN_CATEGORIES), None)
+    # isprintable() is False for every hidden category (and a few visible ones): only
+    # then is the name looked at character by character.
+    hidden = None
+    if not slug.isprintable():
+        hidden = next((c for c in slug if unicodedata.category(c) in _HIDDEN_CATEGORIES), None)
     if hidden is not None:
         return f"control or invisible character U+{ord(hidden):04X}"
     if slug != slug.strip():

@@ -24,7 +24,7 @@ readers that need only a few numbers, ``summary.json`` (:class:`Summary`)::
      "archive": "/srv/archive", "created": 1718000000.0, "stray": [["news/x.md", "…"]],
      "days": {"news/2017/02/3": {"fingerprint": "…", "pages": 12, "events": 11,
               "duplicates": 1, "listing_only": 0, "skipped": [], "warnings": [],
-              "headings": ["…"]}, …}}
+              "headings": ["…"], "folder_mtime": 1717990000000000000}, …}}
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class DayReport:
     # fold_keys, for other days' ungluing; sorted (a tuple: a set takes several times the
     # memory, and a manifest holds one per day)
     headings: tuple[str, ...] = ()
+    folder_mtime: int = 0  # archive.DayFiles.folder_mtime when it was last listed
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:

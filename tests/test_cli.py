@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from eventsearch.cli import build_parser
 from eventsearch.settings import Settings
 
 from .conftest import EXAMPLE_ARCHIVE, ROOT
@@ -249,3 +251,46 @@ def test_readme_shows_every_search_flag() -> None:
     usage = readme[readme.index('eventsearch search "QUERY"') :].split("```")[0]
     names = {"per_page": "limit"}
     assert all(f"--{names.get(p.name, p.name)} " in usage for p in FLAG_PARAMS), usage
+
+
+def test_index_watch_prints_a_line_per_publish_and_stops_after_max_polls(tmp_path: Path) -> None:
+    result = eventsearch(
+        "index", str(EXAMPLE_ARCHIVE), "--index", str(tmp_path / "ix"),
+        "--watch", "--interval", "0", "--max-polls", "2", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["mode"], line["generation"]) for line in lines] == [("full", "gen-000001")]
+    assert lines[0]["lag"] >= 0 and lines[0]["time"].endswith("Z")
+    assert "watching" in result.stderr
+
+
+def test_index_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "eventsearch.cli", "index", str(EXAMPLE_ARCHIVE),
+         "--index", str(index), "--watch", "--interval", "3600"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the first publish: then it waits for the next poll
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "full: gen-000001 live" in first
+    assert "stopping" in err
+
+
+@pytest.mark.parametrize("unit", ["eventsearch-index.service", "eventsearch-replica.service"])
+def test_deploy_units_run_real_commands_and_options(unit: str) -> None:
+    text = (ROOT / "deploy" / unit).read_text("utf-8")
+    command = next(line for line in text.splitlines() if line.startswith("ExecStart="))
+    argv = command.removeprefix("ExecStart=").split()[1:]
+    args = build_parser().parse_args(argv)  # exits (a test failure) on an unknown option
+    assert args.func.__name__.startswith("cmd_")
+
+
+def test_the_index_timer_starts_the_index_service() -> None:
+    timer = (ROOT / "deploy" / "eventsearch-index.timer").read_text("utf-8")
+    assert "Unit=eventsearch-index.service" in timer
+    assert "OnUnitInactiveSec=" in timer

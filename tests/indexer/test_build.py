@@ -292,3 +292,38 @@ def test_an_incremental_generation_never_writes_into_the_current_ones_files(
     store.write_manifest(fresh, dataclasses.replace(manifest, days={}))
     after = {p.name: p.read_bytes() for p in current.iterdir() if p.is_file()}
     assert after == before
+
+
+def age_folders(archive: Path, seconds: float = 3600) -> None:
+    """Move every folder's mtime into the past, as an archive that settled long ago."""
+    past = time.time_ns() - int(seconds * 1e9)
+    for folder in [archive, *(p for p in archive.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(past, past))
+
+
+def test_quick_run_finds_added_and_deleted_days(archive_copy: Path, tmp_path: Path) -> None:
+    age_folders(archive_copy)
+    first = run(archive_copy, tmp_path / "ix", workers=1)
+    write_day(archive_copy)
+    deleted_day = sorted(p for p in (archive_copy / "news").glob("*/*/*") if p.is_dir())[0]
+    shutil.rmtree(deleted_day)
+    second = run(archive_copy, tmp_path / "ix", workers=1, quick=True)
+    assert second.mode == "incremental"
+    assert (second.days_changed, second.days_deleted) == (1, 1)
+    assert f"{DAY}/a-city-opens-a-new-bridge" in events(tmp_path / "ix")
+    assert second.days == first.days
+
+
+def test_quick_run_misses_a_page_edited_in_place_which_a_plain_run_finds(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    folder = write_day(archive_copy)
+    age_folders(archive_copy)
+    run(archive_copy, tmp_path / "ix", workers=1)
+    page = folder / "a-city-opens-a-new-bridge.md"
+    listed = folder.stat().st_mtime_ns
+    page.write_text(page.read_text("utf-8").replace("six years", "seven years"), "utf-8")
+    os.utime(folder, ns=(listed, listed))  # as a rewrite in place leaves it
+    assert run(archive_copy, tmp_path / "ix", workers=1, quick=True).mode == "unchanged"
+    assert run(archive_copy, tmp_path / "ix", workers=1).mode == "incremental"
+    assert "seven years" in events(tmp_path / "ix")[f"{DAY}/a-city-opens-a-new-bridge"].summary  # type: ignore[attr-defined]

@@ -14,7 +14,8 @@ WRITTEN = (
     '"created":1718000000.5,"days":{"news/2017/02/3":{"fingerprint":"ab12","pages":3,'
     '"events":2,"duplicates":1,"listing_only":0,"skipped":[["news/2017/02/3/x.md",'
     '"too large"]],"warnings":[["news/2017/02/3/y.md","unsafe URL dropped"]],'
-    '"headings":["examplia","示例"]}},"stray":[["news/notes.md","not in a day folder"]]}'
+    '"headings":["examplia","示例"],"folder_mtime":1717999000000000000}},'
+    '"stray":[["news/notes.md","not in a day folder"]]}'
 )
 
 
