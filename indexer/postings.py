@@ -14,16 +14,19 @@ worker processes) and read a term's postings as two slices::
     weights  float32[P]   the term's Whoosh weight in each (``matcher.weight()``)
 
 Only documents live in the generation are kept (a generation never changes, so neither
-do they). A full build reads every segment; an incremental run (one new segment, some
-documents deleted) keeps the base generation's slices, drops the documents it deleted
-and appends the new segment's postings: documents keep their numbers and new ones come
-last, so slices stay sorted. A term that reaches ``MIN_DOCS`` only now is read from
-every segment. A generation without the folder (written before it existed) simply has
-no table: every term is read from Whoosh.
+do they). A full build reads every segment; an incremental run (a new segment unless
+it only deleted, some documents deleted) keeps the base generation's slices, drops the
+documents it deleted and appends the new segment's postings: documents keep their
+numbers and new ones come last, so slices stay sorted. Only the new segment's terms are
+scanned; one that reaches ``MIN_DOCS`` only now is read from every segment. A
+generation without the folder (written before it existed) simply has no table: every
+term is read from Whoosh.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,8 @@ TABLED_FIELDS = (*TEXT_FIELDS, *GRAM_FIELDS.values())  # the fields scoring read
 
 Docs = npt.NDArray[np.int32]
 Weights = npt.NDArray[np.float32]
+Leaves = list[tuple[Any, int]]  # (segment reader, its first document's number)
+Tabled = Callable[[Leaves, str], list[bytes]]  # (segments, field) -> the terms to table
 
 
 def _kept(dtype: type) -> dict[str, Any]:
@@ -107,29 +112,60 @@ def write_postings(generation: Path, base: Path | None = None) -> None:
     old = load_postings(base) if base is not None else None
     with open_dir(str(generation)).reader() as reader:
         leaves = reader.leaf_readers()
-        # an incremental run adds exactly one segment after the base's
-        fresh = leaves if old is None else leaves[-1:]
+        tabled: Tabled
+        if old is None:
+            added, tabled = leaves, _frequent
+        else:  # documents keep their numbers: the base's end is where the new ones start
+            assert base is not None
+            start = load_columns(base).doc_count
+            added = [(r, offset) for r, offset in leaves if offset >= start]
+            tabled = _still_frequent(old, added)
         keys, parts = [], []
         for fieldname in TABLED_FIELDS:
-            if fieldname not in reader.schema:
-                continue
-            for term in _frequent(reader, fieldname):
+            for term in tabled(leaves, fieldname) if fieldname in reader.schema else []:
                 text = term.decode()
                 kept = old.find(fieldname, text) if old is not None else None
-                segments = leaves if old is not None and kept is None else fresh
-                found = [_leaf_postings(r, offset, fieldname, term) for r, offset in segments]
-                if kept is not None:
-                    found.insert(0, kept)
+                found = [kept] if kept is not None else []
+                segments = added if kept is not None else leaves
+                found += [_leaf_postings(r, offset, fieldname, term) for r, offset in segments]
                 docs = np.concatenate([d for d, _ in found])
-                weights = np.concatenate([w for _, w in found])
                 keep = live[docs]
                 keys.append(term_key(fieldname, text))
-                parts.append((docs[keep], weights[keep]))
+                parts.append((docs[keep], np.concatenate([w for _, w in found])[keep]))
     _save(generation, _table(keys, parts))
 
 
-def _frequent(reader: Any, fieldname: str) -> list[bytes]:
-    return [t for t, info in reader.iter_field(fieldname) if info.doc_frequency() >= MIN_DOCS]
+def _frequent(leaves: Leaves, fieldname: str) -> list[bytes]:
+    """The field's terms in at least MIN_DOCS documents (deleted ones counted). Each
+    segment's terms are read in one scan: the index-wide reader would look every term
+    up in every segment, ~10x slower."""
+    counts: Counter[bytes] = Counter()
+    for reader, _ in leaves:
+        for term, info in reader.iter_field(fieldname):
+            counts[term] += info.doc_frequency()
+    return [t for t, n in counts.items() if n >= MIN_DOCS]
+
+
+def _still_frequent(old: PostingsTable, added: Leaves) -> Tabled:
+    """:func:`_frequent` after an incremental run, scanning only the *added* segments'
+    terms: Whoosh counts deleted documents until a merge (which incremental runs never
+    do), so every term of *old* still qualifies, and a term that qualifies now and did
+    not before is in an added segment."""
+
+    def frequent(leaves: Leaves, fieldname: str) -> list[bytes]:
+        tabled = [t.encode() for f, t in old.terms() if f == fieldname]
+        known = set(tabled)
+        counts: Counter[bytes] = Counter()
+        for reader, _ in added:
+            for term, info in reader.iter_field(fieldname):
+                if term not in known:
+                    counts[term] += info.doc_frequency()
+        older = [r for r, _ in leaves[: len(leaves) - len(added)]]  # added: the last ones
+        for term in list(counts):
+            counts[term] += sum(r.doc_frequency(fieldname, term) for r in older)
+        return [*tabled, *(t for t, n in counts.items() if n >= MIN_DOCS)]
+
+    return frequent
 
 
 def _leaf_postings(reader: Any, offset: int, fieldname: str, term: bytes) -> tuple[Docs, Weights]:

@@ -101,6 +101,11 @@ def test_incremental_runs_extend_the_table_as_whoosh_reads_every_segment(
     assert run(archive_copy, index, workers=1).mode == "incremental"
     table = assert_table_is_the_walk(index, every_term)
     assert table.find("summary", "seven") is not None
+    # an older day deleted, none added: no new segment (the last one must not be re-read)
+    days = sorted(p for p in (archive_copy / "news").glob("*/*/*") if p.is_dir())
+    shutil.rmtree(next(day for day in days if day != folder))
+    assert run(archive_copy, index, workers=1).mode == "incremental"
+    assert_table_is_the_walk(index, every_term)
 
 
 def test_a_term_becoming_frequent_in_an_incremental_run_is_read_from_every_segment(
