@@ -144,6 +144,8 @@ class Snapshot:
         walking Whoosh's postings."""
         tabled = self.table.find(field, text) if self.table is not None else None
         if tabled is not None:  # copies: callers may own what they are given
+            if self.whoosh_lock.closed:  # as any read after close
+                raise ReaderClosed("this index generation was closed")
             docs, tf = tabled
             return np.array(docs), np.array(tf) if weighted else np.empty(0, np.float32)
         ids: list[int] = []

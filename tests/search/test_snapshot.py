@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import query as wq
+from whoosh.reading import ReaderClosed
 
 from indexer import store
 from indexer.dates import day_date, day_number
@@ -176,3 +177,6 @@ def test_postings_read_from_the_table_are_those_whoosh_walks(
     finally:
         tabled.close()
         walked.close()
+    field, text = tabled.table.terms()[0]
+    with pytest.raises(ReaderClosed):  # like every read of a closed generation
+        tabled.postings(field, text, True)
