@@ -1,6 +1,6 @@
 """First use of each query's terms: the first run of every query of the set, in a fresh process.
 
-    python -m bench.firstuse --index DIR [--kind synth] [--rounds 3] [--json]
+    python -m bench.firstuse --index DIR [--kind synth] [--rounds 3] [--walk] [--json]
 
 Each round is a fresh process (``Search(index, cache_bytes=0)``, no result cache): one empty
 query first builds the shared per-snapshot arrays (as ``bench.search`` does), and the state
@@ -11,7 +11,9 @@ new generation) pays for the first use of each term. Time spent inside the snaps
 of Whoosh (``Snapshot.postings``, ``positions``, ``whoosh_docs``: term arrays, gram
 positions, phrases of words) is summed per query too, to show what is left to gain there;
 those, and ``cpu``, are the thread's CPU time (``time.thread_time``), which a machine
-busy with other work inflates far less than the wall-clock ``total``.
+busy with other work inflates far less than the wall-clock ``total``. ``--walk`` ignores the
+generation's postings table (``indexer.postings``): every term is read from Whoosh, as
+before there was one, to compare both on one index.
 Printed: per query the median over rounds, and the median / p95 over queries of each
 round's first runs, taken over all rounds together.
 """
@@ -46,7 +48,7 @@ def _timed(spent: Spent, name: str, read: Callable[..., Any]) -> Callable[..., A
     return timed
 
 
-def one_round(index: Path, kind: str) -> dict[str, dict[str, float]]:
+def one_round(index: Path, kind: str, walk: bool) -> dict[str, dict[str, float]]:
     """In this process: per query, the ms of its first run and of each Whoosh read in it."""
     from search.params import parse_request
     from search.ranking import priors
@@ -63,6 +65,8 @@ def one_round(index: Path, kind: str) -> dict[str, dict[str, float]]:
     service = Search(index, cache_bytes=0)
     service.search(parse_request([("q", "")]))
     snapshot = service.snapshot()
+    if walk:
+        snapshot.table = None
     for build in (suggester, spelling_words, story_order, priors):
         build(snapshot)
     times = {}
@@ -86,14 +90,15 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--kind", default="synth")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--walk", action="store_true", help="read every term from Whoosh")
     parser.add_argument("--json", action="store_true", help="print one object")
     parser.add_argument("--round", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.round:
-        print(json.dumps(one_round(args.index, args.kind)))
+        print(json.dumps(one_round(args.index, args.kind, args.walk)))
         return
     command = [sys.executable, "-m", "bench.firstuse", "--round", "--index", str(args.index),
-               "--kind", args.kind]  # fmt: skip
+               "--kind", args.kind, *(["--walk"] if args.walk else [])]  # fmt: skip
     rounds = [
         json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
         for _ in range(args.rounds)
