@@ -40,9 +40,11 @@ from indexer.schema import GRAM_FIELDS, TEXT_FIELDS
 from indexer.whoosh_compat import posting_arrays
 
 POSTINGS = "postings"
-# A term in this many documents is tabled: its Python walk costs about a millisecond
-# (~1.5 µs a posting on a 2020s core), more than a slice from a memory map ever will.
-MIN_DOCS = 500
+# A term in this many documents is tabled: its Python walk costs a millisecond or more
+# (4-8 µs of CPU a posting, measured on 2 busy cores), a slice of the table ~0.1 ms.
+# Zipf: at 20k synthetic events the terms in 10+ documents hold 97% of all postings, so
+# a lower bound adds terms to the table but few bytes.
+MIN_DOCS = 200
 TABLED_FIELDS = (*TEXT_FIELDS, *GRAM_FIELDS.values())  # the fields scoring reads
 
 Docs = npt.NDArray[np.int32]
