@@ -37,6 +37,7 @@ from indexer.columns import (
 )
 from indexer.days import day_headings
 from indexer.errors import ArchiveShrank, IndexWriteFailed
+from indexer.postings import write_postings
 from indexer.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, new_codec
 from indexer.store import DayReport, Manifest
 from indexer.workers import (
@@ -349,6 +350,7 @@ def run(
                 known = _known_headings(days, (day_headings(d) for d in todo))
                 written = _incremental(current, generation, todo, deleted, known, tick, writer_mb)
             build_columns(generation, base, written)
+            write_postings(generation, base)
             days.update(written.reports)
             if not allow_shrink and manifest:
                 _refuse_big_shrink(root, manifest.days, days)

@@ -39,6 +39,7 @@ from whoosh.reading import ReaderClosed
 
 from indexer.columns import Columns, load_columns, load_vocab
 from indexer.dates import calendar_parts, day_months, day_years
+from indexer.postings import PostingsTable, load_postings
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
 from indexer.whoosh_compat import open_searcher
 from search.evaluate import TermCache
@@ -104,6 +105,7 @@ class Snapshot:
         # files its reader opened, instead of leaving them to the garbage collector.
         self._finalizer = weakref.finalize(self, self.whoosh_lock.close, self.searcher.close)
         self.columns: Columns = load_columns(generation)
+        self.table: PostingsTable | None = load_postings(generation)  # frequent terms
         self.schema = self.index.schema
         self.doc_total = self.columns.doc_count
         self.live_count = int(np.count_nonzero(self.columns.live))
@@ -138,7 +140,14 @@ class Snapshot:
         self, field: str, text: str, weighted: bool
     ) -> tuple[Docs, npt.NDArray[np.float32]]:
         """The live documents holding the term, and (if *weighted*, else nothing) its
-        weight in each."""
+        weight in each: from the generation's table if the term is frequent, else by
+        walking Whoosh's postings."""
+        tabled = self.table.find(field, text) if self.table is not None else None
+        if tabled is not None:  # copies: callers may own what they are given
+            if self.whoosh_lock.closed:  # as any read after close
+                raise ReaderClosed("this index generation was closed")
+            docs, tf = tabled
+            return np.array(docs), np.array(tf) if weighted else np.empty(0, np.float32)
         ids: list[int] = []
         weights: list[float] = []
         with self.whoosh_lock:

@@ -122,6 +122,22 @@ def test_block_reads_of_postings_equal_whoosh_reading_them_one_by_one(
                 assert np.array_equal(whoosh_compat.posting_ids(matcher), one_by_one)
 
 
+def test_block_reads_of_postings_with_weights_equal_whoosh_reading_them_one_by_one(
+    leaves: list[Any],
+) -> None:
+    for leaf in leaves:
+        for field in ("title", "summary", "story", "outlets", "title_grams"):
+            for term in itertools.islice(leaf.lexicon(field), 0, None, 3):
+                matcher, ids, weights = leaf.postings(field, term), [], []
+                while matcher.is_active():
+                    ids.append(matcher.id())
+                    weights.append(matcher.weight())
+                    matcher.next()
+                fast_ids, fast_weights = whoosh_compat.posting_arrays(leaf.postings(field, term))
+                assert fast_ids.tolist() == ids
+                assert fast_weights.dtype == np.float32 and fast_weights.tolist() == weights
+
+
 def test_postings_behind_a_deleted_documents_filter_are_read_by_block(
     leaves: list[Any],
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import query as wq
+from whoosh.reading import ReaderClosed
 
 from indexer import store
 from indexer.dates import day_date, day_number
@@ -147,3 +148,35 @@ def test_a_fuzzy_clause_asks_the_close_words_it_was_given(example_index: Path) -
     finally:
         opened.close()
     assert [(w, d) for w, d, _ in asked] == [("climat", 1)]
+
+
+def test_postings_read_from_the_table_are_those_whoosh_walks(
+    archive_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.postings
+    from indexer.build import run
+    from indexer.postings import TABLED_FIELDS
+
+    monkeypatch.setattr(indexer.postings, "MIN_DOCS", 2)  # some terms tabled, some not
+    run(archive_copy, tmp_path / "ix", workers=1)
+    generation = store.current_generation(tmp_path / "ix")
+    assert generation is not None
+    tabled, walked = Snapshot(generation, lambda *_: []), Snapshot(generation, lambda *_: [])
+    walked.table = None
+    try:
+        assert tabled.table is not None and len(tabled.table.keys)
+        with walked.whoosh_lock:
+            terms = [(f, t.decode()) for f in TABLED_FIELDS for t in walked.reader.lexicon(f)]
+        for field, text in [*terms, ("title", "nowhere"), ("context", "syria")]:
+            for weighted in (True, False):
+                docs, tf = tabled.postings(field, text, weighted)
+                expected_docs, expected_tf = walked.postings(field, text, weighted)
+                assert docs.dtype == expected_docs.dtype and tf.dtype == expected_tf.dtype
+                assert docs.tolist() == expected_docs.tolist(), (field, text)
+                assert tf.tolist() == expected_tf.tolist(), (field, text)
+    finally:
+        tabled.close()
+        walked.close()
+    field, text = tabled.table.terms()[0]
+    with pytest.raises(ReaderClosed):  # like every read of a closed generation
+        tabled.postings(field, text, True)
