@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import OUT, ROOT, shown
+from bench.common import OUT, ROOT, argument
 
 ZH = ROOT.parent / "shared" / "corpus" / "zh"
 
@@ -38,10 +38,10 @@ def step(*args: str) -> None:
 def run_case(archive: Path, name: str, kind: str, out: Path, quick: bool, report: Path) -> None:
     """The three benchmarks of one archive. Paths are passed relative to the repository
     (the steps run there) where they can be, so that the reports quote them so."""
-    source, folder, index = shown(archive), shown(out), shown(out / f"index-{name}")
+    source, folder, index = argument(archive), argument(out), argument(out / f"index-{name}")
     step("bench.build", source, "--out", folder, "--index", index, "--workers", "2")
     step("bench.search", index, "--archive", source, "--kind", kind, "--out", folder)
-    compare = ["bench.compare", "--index", index, "--kind", kind, "--out", shown(report)]
+    compare = ["bench.compare", "--index", index, "--kind", kind, "--out", argument(report)]
     step(*compare, *(["--quick"] if quick else []))
 
 
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     archive = args.work / f"synth{args.events}-seed{args.seed}"
     if not (archive / "news").is_dir():
-        step("bench.synth", shown(archive), "--events", str(args.events), "--seed", str(args.seed))
+        step("bench.synth", argument(archive), "--events", str(args.events), "--seed", str(args.seed))
     run_case(archive, archive.name, "synth", args.out, args.quick, args.reports / "performance.md")
     if not args.no_zh and (ZH / "news").is_dir():
         run_case(ZH, "zh", "zh", args.out, args.quick, args.reports / "performance-zh.md")
