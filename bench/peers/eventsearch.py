@@ -34,10 +34,13 @@ class EventsearchPeer:
         if self.service is not None:
             self.service.close()
 
-    def search(self, params: Params) -> Answer:
+    def search(self, params: Params, facets: bool = True) -> Answer:
+        """``Search.search``; without *facets*, with ``facets=0`` (hits are highlighted
+        all the same: eventsearch has no switch for that)."""
         from search.params import parse_request
 
-        result = self.service.search(parse_request(params))
+        request = parse_request(params if facets else [*params, ("facets", "0")])
+        result = self.service.search(request)
         return Answer(
             total=result.total,
             ids=[hit.event.id for hit in result.hits],
@@ -49,6 +52,10 @@ class EventsearchPeer:
             highlighted=True,
             mode=result.mode,
         )
+
+    def prefix(self, prefix: str) -> list[str]:
+        """``Search.suggest``: what the search box's suggestions show."""
+        return [s.text for s in self.service.suggest(prefix)]
 
     @staticmethod
     def path(params: Params) -> str:
