@@ -249,6 +249,7 @@ def time_in_process(
 ) -> None:
     es = EventsearchPeer(index)
     es.open()
+    es.settle()
     started = time.perf_counter()
     es.search([("q", "")])  # builds the shared per-snapshot arrays, as bench.search does
     r.es_warmup_ms = ms_since(started)

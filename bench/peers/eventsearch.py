@@ -7,12 +7,16 @@ a request its cache cannot answer, every time.
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from bench.peers import COMPARED_FACETS, Answer
 from bench.queries import Params
+
+BACKGROUND = ("warm-", "suggest-")  # search.service.warm_up's thread, then the suggester's
 
 
 class EventsearchPeer:
@@ -29,6 +33,19 @@ class EventsearchPeer:
 
         self.service = Search(self.index_dir, cache_bytes=0)
         self.service.snapshot()
+
+    def settle(self, timeout: float = 900.0) -> float:
+        """Wait for the background work that opening starts: ``search.service.warm_up``
+        (after a short delay) builds the suggester, whose ``suggest-…`` thread reads stored
+        fields under the reader's lock the hits read through, so queries timed meanwhile
+        measure that contention, not search. Returns the seconds waited."""
+        started = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        for prefix in BACKGROUND:  # in order: the warm-up thread starts the suggester's
+            for thread in threading.enumerate():
+                if thread.name.startswith(prefix):
+                    thread.join(max(0.0, deadline - time.monotonic()))
+        return time.perf_counter() - started
 
     def close(self) -> None:
         if self.service is not None:
