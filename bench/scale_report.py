@@ -146,8 +146,26 @@ def _size(run: dict[str, Any], size: int) -> list[str]:
             + ("-" if not agree else f"{agree[0]} of {agree[1]}")
             + " |"
         )
-    lines += ["", *_ratios(engines), *_totals(run), *_http(run), ""]
+    lines += ["", *_eventsearch_notes(engines.get("eventsearch", {}))]
+    lines += [*_ratios(engines), *_totals(run), *_http(run), ""]
     return lines
+
+
+def _eventsearch_notes(figures: dict[str, Any]) -> list[str]:
+    """Where eventsearch's build figures come from, and the warm-up it was timed after."""
+    notes = []
+    if figures.get("built_by_run"):
+        notes.append(
+            "eventsearch's build figures are those of the run started "
+            f"{figures['built_by_run']}, which built the index; this run reused it (`--reuse`)."
+        )
+    if figures.get("settle_s") is not None:
+        notes.append(
+            f"eventsearch was timed after its background warm-up ({figures['settle_s']:.1f} s: "
+            "`search.service.warm_up` and the suggester's build, which contend with queries "
+            "for the stored-fields reader)."
+        )
+    return [" ".join(notes), ""] if notes else []
 
 
 RATIO_KEYS = (
