@@ -18,11 +18,12 @@ SIZES = (300, 1200)
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("matplotlib", reason="the bench extra: pip install -e '.[bench]'")
+    for module in ("matplotlib", "datasette"):
+        pytest.importorskip(module, reason="the bench extra: pip install -e '.[bench]'")
     folder = tmp_path_factory.mktemp("scale")
     out = folder / "docs" / "scale.md"
     common = ["--quick", "--work", str(folder / "data"), "--scratch", str(folder / "scratch"),
-              "--out", str(out), "--levels", "1,8", "--datasette-at", ""]  # fmt: skip
+              "--out", str(out), "--levels", "1,8", "--datasette-at", str(SIZES[0])]  # fmt: skip
     main(["--sizes", str(SIZES[0]), *common])
     main(["--sizes", str(SIZES[1]), *common])  # merged into the first run's JSON
     return out
@@ -35,7 +36,8 @@ def test_every_engine_and_size_reaches_the_report_and_the_plot(report: Path) -> 
         assert f"\n## {size:,} events\n" in text
     for engine in found:
         assert f"\n| {NAMES[engine]} | " in text
-    assert "| eventsearch HTTP (result cache off) (2 workers) | " in text
+    assert text.count("| eventsearch HTTP (result cache off) (2 workers) | ") == len(SIZES)
+    assert text.count("| Datasette HTTP (1 worker) | ") == 1  # at --datasette-at only
     assert "\n## How cost grows\n" in text and f"{SIZES[0]:,} → {SIZES[1]:,}" in text
     runs = json.loads(report.with_suffix(".json").read_text("utf-8"))["runs"]
     assert sorted(runs) == sorted(map(str, SIZES))
