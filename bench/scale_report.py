@@ -276,7 +276,8 @@ def _growth(data: dict[str, Any]) -> list[str]:
         "",
         "Growth exponent k (cost ∝ size^k) between consecutive sizes "
         f"({steps}; one figure per step): 1 grows like the archive, 0 not at all, above 1 "
-        "faster than the archive.",
+        "faster than the archive. Each size is a separate run: on a shared machine their "
+        "loads differ (see Runs), and a negative k is that noise, not a speed-up.",
         "",
         "| measure | " + " | ".join(NAMES.values()) + " |",
         "| --- |" + " ---: |" * len(NAMES),
