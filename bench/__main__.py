@@ -10,8 +10,12 @@ Steps, each also runnable on its own (see bench/README.md):
                      no-change re-run (``bench/out/build-<name>.md``);
 3. ``bench.search``  in-process search vs plain Whoosh and SQLite FTS5
                      (``bench/out/search-<kind>.md``);
-4. ``bench.compare`` Datasette and tantivy over the same events, in process and over HTTP
-                     on 127.0.0.1 (``docs/performance.md``; needs ``pip install -e '.[bench]'``).
+4. ``bench.compare`` Datasette, tantivy and Xapian over the same events, in process and
+                     over HTTP on 127.0.0.1 (``docs/performance.md``; needs
+                     ``pip install -e '.[bench]'``, and Debian's python3-xapian for Xapian).
+
+``python -m bench --scale [--sizes 20000,200000,1000000]`` runs ``bench.scale`` instead: the
+same engines at several archive sizes (``docs/benchmarks/scale.{md,json,png}``).
 
 The real zh archive (``../shared/corpus/zh``), when present, is run as a second case with
 its reports suffixed ``-zh``.
@@ -25,7 +29,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import OUT, ROOT, shown
+from bench.common import OUT, ROOT, argument
 
 ZH = ROOT.parent / "shared" / "corpus" / "zh"
 
@@ -38,10 +42,10 @@ def step(*args: str) -> None:
 def run_case(archive: Path, name: str, kind: str, out: Path, quick: bool, report: Path) -> None:
     """The three benchmarks of one archive. Paths are passed relative to the repository
     (the steps run there) where they can be, so that the reports quote them so."""
-    source, folder, index = shown(archive), shown(out), shown(out / f"index-{name}")
+    source, folder, index = argument(archive), argument(out), argument(out / f"index-{name}")
     step("bench.build", source, "--out", folder, "--index", index, "--workers", "2")
     step("bench.search", index, "--archive", source, "--kind", kind, "--out", folder)
-    compare = ["bench.compare", "--index", index, "--kind", kind, "--out", shown(report)]
+    compare = ["bench.compare", "--index", index, "--kind", kind, "--out", argument(report)]
     step(*compare, *(["--quick"] if quick else []))
 
 
@@ -64,10 +68,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="short load levels (smoke test)")
     parser.add_argument("--no-zh", action="store_true", help="skip the real zh archive")
+    parser.add_argument(
+        "--scale", action="store_true", help="run bench.scale (how cost grows with size)"
+    )
+    parser.add_argument("--sizes", help="bench.scale's sizes (default: its own)")
     args = parser.parse_args(argv)
+    if args.scale:
+        sizes = ["--sizes", args.sizes] if args.sizes else []
+        quick = ["--quick"] if args.quick else []
+        step("bench.scale", *sizes, "--seed", str(args.seed), "--work", argument(args.work), *quick)
+        return 0
     archive = args.work / f"synth{args.events}-seed{args.seed}"
     if not (archive / "news").is_dir():
-        step("bench.synth", shown(archive), "--events", str(args.events), "--seed", str(args.seed))
+        step(
+            "bench.synth", argument(archive), "--events", str(args.events), "--seed", str(args.seed)
+        )
     run_case(archive, archive.name, "synth", args.out, args.quick, args.reports / "performance.md")
     if not args.no_zh and (ZH / "news").is_dir():
         run_case(ZH, "zh", "zh", args.out, args.quick, args.reports / "performance-zh.md")

@@ -20,6 +20,7 @@ import platform
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -291,15 +292,35 @@ def machine_line() -> str:
 # Report cells.
 
 
+def _relative(path: Path) -> str | None:
+    """*path* relative to the repository when inside it or in its top-level folder."""
+    if path.is_relative_to(ROOT):
+        return path.relative_to(ROOT).as_posix() or "."
+    if len(ROOT.parts) > 2 and path.parts[:2] == ROOT.parts[:2]:
+        return Path(os.path.relpath(path, ROOT)).as_posix()
+    return None
+
+
 def shown(path: Path | str) -> str:
-    """*path* as a report shows it: relative to the repository when inside it (``..`` for
-    the folder beside it, e.g. ``../shared/corpus/zh``), else absolute."""
-    bases = [(ROOT, "")] + ([(ROOT.parent, "../")] if len(ROOT.parent.parts) > 1 else [])
+    """*path* as a report shows it: relative to the repository when inside it or in the
+    same top-level folder (``..`` parts: ``../shared/corpus/zh``, ``../../benchdata``), a
+    temporary folder's as ``$TMPDIR/…``, else as given (``/``). A report then reads the
+    same on every checkout and names no folder of the machine it ran on. (Not a path to
+    pass on: :func:`argument` is.)"""
+    tmp = Path(tempfile.gettempdir()).resolve()
     for candidate in (Path(path).absolute(), Path(path).resolve()):
-        for base, prefix in bases:
-            with contextlib.suppress(ValueError):
-                return prefix + candidate.relative_to(base).as_posix()
+        relative = _relative(candidate)
+        if relative is not None:
+            return relative
+        if candidate.is_relative_to(tmp) and candidate != tmp:
+            return "$TMPDIR/" + candidate.relative_to(tmp).as_posix()
     return str(path)
+
+
+def argument(path: Path | str) -> str:
+    """*path* as passed to a step run in the repository: relative as :func:`shown` makes
+    it where it can be (so that the step's report quotes it so), else absolute."""
+    return _relative(Path(path).absolute()) or str(Path(path).absolute())
 
 
 def fmt_ms(value: float | None) -> str:

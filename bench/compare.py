@@ -8,7 +8,8 @@ Peers, all fed the events stored in the eventsearch index at ``--index`` (see
 
 1. Datasette serving a SQLite database built with sqlite-utils (FTS5, JSON-array facets);
 2. tantivy through its Python bindings, in process;
-3. eventsearch in process (``Search(index, cache_bytes=0).search()``, no result cache) and
+3. Xapian through Debian's ``python3-xapian``, in process (skipped, and said so, without it);
+4. eventsearch in process (``Search(index, cache_bytes=0).search()``, no result cache) and
    over HTTP (``eventsearch serve --workers 2``, rate limit off), once as served (result
    cache on) and once with the result cache turned off in the server processes.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib
 import json
 import logging
 import math
@@ -56,7 +58,10 @@ from bench.compare_http import Series, ServerRun, Target, bench_server, time_que
 from bench.peers import load_events
 from bench.peers.datasette import DatasettePeer
 from bench.peers.eventsearch import EventsearchPeer
+from bench.peers.fts5 import Fts5Peer
 from bench.peers.tantivy import TantivyPeer
+from bench.peers.xapian import XapianPeer, load_xapian, missing_reason
+from bench.peers.xapian import version as xapian_version
 from bench.queries import Params, queries
 from bench.servers import Server, eventsearch_command, free_port
 from indexer.event import Event
@@ -66,6 +71,7 @@ ES_NOCACHE = "eventsearch HTTP (result cache off)"
 DATASETTE = "Datasette HTTP"
 ES_INPROC = "eventsearch in process (`Search.search`, cache off)"
 TANTIVY = "tantivy in process"
+XAPIAN = "Xapian in process"
 REBUILD_UP_TO = 50_000  # events; --rebuild auto times a full build of smaller archives
 
 log = logging.getLogger("bench.compare").info
@@ -75,22 +81,36 @@ log = logging.getLogger("bench.compare").info
 # Cold start of the in-process engines, in fresh processes.
 
 
+# The modules each in-process engine needs before it opens (jieba and the analysis helpers
+# are the peers' query translation, imported with them so their cost is the probe's).
+PRELOADS = {
+    "eventsearch": ("search.service",),
+    "tantivy": ("rjieba", "tantivy", "indexer.analysis"),
+    "xapian": ("rjieba", "indexer.analysis"),
+    "fts5": ("rjieba", "indexer.analysis"),
+}
+
+
+def open_peer(engine: str, path: Path) -> Any:
+    """An in-process engine of :data:`IN_PROCESS` over the index at *path*, not yet open,
+    its modules imported (so that a probe's import time is theirs)."""
+    for module in PRELOADS[engine]:
+        importlib.import_module(module)
+    if engine == "xapian":
+        load_xapian()
+    peers = {"eventsearch": EventsearchPeer, "tantivy": TantivyPeer, "xapian": XapianPeer,
+             "fts5": Fts5Peer}  # fmt: skip
+    return peers[engine](path)
+
+
+IN_PROCESS = tuple(PRELOADS)
+
+
 def probe(engine: str, path: str, kind: str) -> dict[str, Any]:
     """Run in a fresh process: open the engine, answer the first query, then the whole set."""
     t0 = time.perf_counter()
     query_set = queries(kind)
-    peer: Any
-    if engine == "tantivy":
-        import rjieba  # noqa: F401  (the query translation's helpers, not tantivy's own cost)
-        import tantivy  # noqa: F401
-
-        import indexer.analysis  # noqa: F401
-
-        peer = TantivyPeer(Path(path))
-    else:
-        import search.service  # noqa: F401
-
-        peer = EventsearchPeer(Path(path))
+    peer = open_peer(engine, Path(path))
     t1 = time.perf_counter()
     peer.open()
     t2 = time.perf_counter()
@@ -147,17 +167,21 @@ class Results:
     tantivy_size: int = 0
     es_inproc: Series | None = None
     tantivy: Series | None = None
+    xapian_build: dict[str, float] = field(default_factory=dict)
+    xapian_size: int = 0
+    xapian: Series | None = None
+    xapian_note: str = ""  # why Xapian did not run, when it did not
     es_warmup_ms: float = math.nan
     probes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     servers: list[ServerRun] = field(default_factory=list)
     load_avg_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
-def rebuild_eventsearch(archive: Path, work: Path, workers: int) -> dict[str, Any]:
-    """``eventsearch index ARCHIVE --full`` into a scratch folder, in a fresh process."""
+def build_eventsearch(archive: Path, target: Path, workers: int) -> dict[str, Any]:
+    """``eventsearch index ARCHIVE --index TARGET --full`` in a fresh process: wall seconds
+    (interpreter start-up included), the seconds the build reported, and the index's bytes."""
     from indexer import store
 
-    target = work / "eventsearch-rebuild"
     command = [sys.executable, "-m", "eventsearch.cli", "index", str(archive), "--index",
                str(target), "--full", "--json", "--workers", str(workers)]  # fmt: skip
     started = time.perf_counter()
@@ -168,8 +192,16 @@ def rebuild_eventsearch(archive: Path, work: Path, workers: int) -> dict[str, An
     report = json.loads(done.stdout.strip().splitlines()[-1])
     generation = store.current_generation(target)
     size = disk_usage(generation) if generation else 0
-    shutil.rmtree(target, ignore_errors=True)
     return {"seconds": seconds, "report_seconds": report.get("seconds"), "bytes": size}
+
+
+def rebuild_eventsearch(archive: Path, work: Path, workers: int) -> dict[str, Any]:
+    """:func:`build_eventsearch` into a scratch folder, removed afterwards."""
+    target = work / "eventsearch-rebuild"
+    try:
+        return build_eventsearch(archive, target, workers)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def time_rebuild(r: Results, archive: Path, work: Path) -> None:
@@ -192,7 +224,7 @@ def time_rebuild(r: Results, archive: Path, work: Path) -> None:
 
 def build_peers(
     r: Results, events: Sequence[Event], work: Path
-) -> tuple[DatasettePeer, TantivyPeer]:
+) -> tuple[DatasettePeer, TantivyPeer, XapianPeer | None]:
     datasette = DatasettePeer(work / "datasette")
     log("Datasette: building the SQLite database with sqlite-utils")
     datasette.build(events)
@@ -201,12 +233,23 @@ def build_peers(
     log("tantivy: building the index")
     tantivy.build(events)
     r.tantivy_build, r.tantivy_size = tantivy.build_seconds, tantivy.size()
-    return datasette, tantivy
+    r.xapian_note = missing_reason()
+    if r.xapian_note:
+        log(f"Xapian skipped: {r.xapian_note}")
+        return datasette, tantivy, None
+    xapian = XapianPeer(work / "xapian")
+    log("Xapian: building the database")
+    xapian.build(events)
+    r.xapian_build, r.xapian_size = xapian.build_seconds, xapian.size()
+    return datasette, tantivy, xapian
 
 
-def time_in_process(r: Results, index: Path, tantivy: TantivyPeer) -> None:
+def time_in_process(
+    r: Results, index: Path, tantivy: TantivyPeer, xapian: XapianPeer | None
+) -> None:
     es = EventsearchPeer(index)
     es.open()
+    es.settle()
     started = time.perf_counter()
     es.search([("q", "")])  # builds the shared per-snapshot arrays, as bench.search does
     r.es_warmup_ms = ms_since(started)
@@ -216,11 +259,21 @@ def time_in_process(r: Results, index: Path, tantivy: TantivyPeer) -> None:
     tantivy.open()
     r.tantivy = Series(TANTIVY)
     time_queries(r.tantivy, r.query_set, lambda _, p: tantivy.search(p), r.args.repeat)
+    if xapian is not None:
+        xapian.open()
+        r.xapian = Series(XAPIAN)
+        time_queries(r.xapian, r.query_set, lambda _, p: xapian.search(p), r.args.repeat)
+        xapian.close()
     log("in-process latency done")
 
 
-def time_cold_starts(r: Results, index: Path, tantivy: TantivyPeer) -> None:
-    for engine, path in (("eventsearch", index), ("tantivy", tantivy.folder)):
+def time_cold_starts(
+    r: Results, index: Path, tantivy: TantivyPeer, xapian: XapianPeer | None
+) -> None:
+    engines = [("eventsearch", index), ("tantivy", tantivy.folder)]
+    if xapian is not None:
+        engines.append(("xapian", xapian.folder))
+    for engine, path in engines:
         r.probes[engine] = []
         for _ in range(r.args.probes):
             try:
@@ -229,28 +282,43 @@ def time_cold_starts(r: Results, index: Path, tantivy: TantivyPeer) -> None:
                 log(str(exc))
 
 
-def targets(r: Results, index: Path, datasette: DatasettePeer, logs: Path) -> list[Target]:
-    """The servers to measure: Datasette, eventsearch as served and with its cache off."""
+def server_env() -> dict[str, str]:
+    """The environment of every server: no inherited EVENTSEARCH_ settings, no rate limit."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTSEARCH_")}
     env["EVENTSEARCH_RATE_LIMIT"] = "0"
-    first = r.query_set[0][0]
-    paths = {label: DatasettePeer.path(params) for label, params in r.query_set}
+    return env
+
+
+def datasette_target(
+    datasette: DatasettePeer, query_set: Sequence[tuple[str, Params]], logs: Path
+) -> Target:
+    paths = {label: DatasettePeer.path(params) for label, params in query_set}
     port = free_port()
     command = datasette.command(sys.executable, port)
-    server = Server(DATASETTE, command, port, paths[first], logs / "datasette.log", env, 1)
-    found = [Target(server, paths, DatasettePeer.answer, workers=1)]
-    es_paths = {label: EventsearchPeer.path(params) for label, params in r.query_set}
-    variants = [(ES_CACHE, "eventsearch", env)]
-    if not r.args.no_nocache:
-        variants.append((ES_NOCACHE, "eventsearch-nocache", {**env, "EVENTSEARCH_CACHE_MB": "0"}))
-    workers = r.args.workers
-    for name, slug, variant_env in variants:
-        port = free_port()
-        command = eventsearch_command(sys.executable, index, port, "--workers", str(workers))
-        log_file = logs / f"{slug}.log"
-        server = Server(name, command, port, es_paths[first], log_file, variant_env, workers)
-        found.append(Target(server, es_paths, EventsearchPeer.answer, workers=workers))
-    return found
+    first = paths[query_set[0][0]]
+    server = Server(DATASETTE, command, port, first, logs / "datasette.log", server_env(), 1)
+    return Target(server, paths, DatasettePeer.answer, workers=1)
+
+
+def eventsearch_target(
+    index: Path, query_set: Sequence[tuple[str, Params]], logs: Path, workers: int, cache: bool
+) -> Target:
+    """``eventsearch serve --workers N``, as served (result cache on) or with it off."""
+    name, slug = (ES_CACHE, "eventsearch") if cache else (ES_NOCACHE, "eventsearch-nocache")
+    env = server_env() if cache else {**server_env(), "EVENTSEARCH_CACHE_MB": "0"}
+    paths = {label: EventsearchPeer.path(params) for label, params in query_set}
+    port = free_port()
+    command = eventsearch_command(sys.executable, index, port, "--workers", str(workers))
+    server = Server(name, command, port, paths[query_set[0][0]], logs / f"{slug}.log", env, workers)
+    return Target(server, paths, EventsearchPeer.answer, workers=workers)
+
+
+def targets(r: Results, index: Path, datasette: DatasettePeer, logs: Path) -> list[Target]:
+    """The servers to measure: Datasette, eventsearch as served and with its cache off."""
+    caches = [True] if r.args.no_nocache else [True, False]
+    return [datasette_target(datasette, r.query_set, logs)] + [
+        eventsearch_target(index, r.query_set, logs, r.args.workers, cache) for cache in caches
+    ]
 
 
 def start(args: argparse.Namespace) -> tuple[Results, Path, Path, list[Event]]:
@@ -270,7 +338,7 @@ def start(args: argparse.Namespace) -> tuple[Results, Path, Path, list[Event]]:
     log(f"{len(events):,} events from {generation} in {load_seconds:.1f} s; {kind} queries")
     results = Results(
         args=args,
-        machine=machine(peers=True),
+        machine={**machine(peers=True), "xapian": xapian_version()},
         events=len(events),
         generation=generation,
         kind=kind,
@@ -286,10 +354,10 @@ def start(args: argparse.Namespace) -> tuple[Results, Path, Path, list[Event]]:
 def run(args: argparse.Namespace, work: Path) -> Results:
     results, index, archive, events = start(args)
     time_rebuild(results, archive, work)
-    datasette, tantivy = build_peers(results, events, work)
+    datasette, tantivy, xapian = build_peers(results, events, work)
     del events  # the peers hold their own copies now
-    time_in_process(results, index, tantivy)
-    time_cold_starts(results, index, tantivy)
+    time_in_process(results, index, tantivy, xapian)
+    time_cold_starts(results, index, tantivy, xapian)
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     for target in targets(results, index, datasette, logs):
@@ -328,7 +396,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
-    parser.add_argument("--probe", choices=("eventsearch", "tantivy"), help=argparse.SUPPRESS)
+    parser.add_argument("--probe", choices=IN_PROCESS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     given = list(argv if argv is not None else sys.argv[1:])
     args.argv = ["python -m bench.compare", *(shown(a) if a.startswith("/") else a for a in given)]

@@ -144,7 +144,13 @@ ENGINES = (
     f"(size {FACET_SIZE}) and year: one aggregation call, plus one per filtered facet so "
     "that, as in eventsearch, a facet's counts ignore its own filter. tantivy 0.2x's Python "
     "bindings expose `aggregate`, so no per-value counting was needed.",
-    "- **Text analysis**: Datasette and tantivy see the text with Han runs folded to "
+    "- **Xapian** (Debian's `python3-xapian`, C++ with SWIG bindings): `Enquire.get_mset(0, "
+    "10, check_at_least=<document count>)` (BM25 over one term space, the schema's field "
+    "boosts as `wdf_inc`; exact totals), the 10 hits' stored data, `MSet.snippet` "
+    "highlights of title and summary, and `ValueCountMatchSpy` counts of context, domain "
+    "and year over the whole match (multi-valued contexts and domains as one serialised "
+    "value per document, split after counting), plus one match per filtered facet.",
+    "- **Text analysis**: Datasette, tantivy and Xapian see the text with Han runs folded to "
     "Simplified and cut by jieba (search mode, as `bench.search` does for FTS5); English "
     "is stemmed (FTS5 porter, tantivy Snowball English), accents folded. Queries are "
     "translated from `bench.queries`: words all required (English stop words dropped, as "

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from bench.common import tree_cpu
+from bench.common import machine_line, shown, tree_cpu
 from bench.loadgen import check_loopback
 from bench.servers import HOST, Server, free_port, log
 
@@ -135,13 +135,15 @@ def render(args: argparse.Namespace, results: list[tuple[str, str, list[Timing]]
     lines = [
         f"# Export: {args.rows:,} rows over HTTP",
         "",
-        f"`python -m bench.export --index {args.index} --rows {args.rows} "
+        f"`python -m bench.export --index {shown(args.index)} --rows {args.rows} "
         f"--repeat {args.repeat}{' --gzip' if args.gzip else ''}`: one uvicorn worker on "
         f"{HOST}, {'gzip' if args.gzip else 'no compression'}, {args.repeat} downloads each "
-        f"on fresh connections; {os.cpu_count()} cores, load average {load} when it ended "
+        f"on fresh connections; load average {load} when it ended "
         "(the machine is shared). Times in ms: to the headers (search and ranking done), "
         "the first row, the last byte; and the CPU time the server spent on it, which "
         f"other work on the machine does not inflate. Target: under {TARGET_S:g} s.",
+        "",
+        machine_line(),
         "",
         "| export | matches | rows | MB | headers first / median | first row first / median "
         "| total first / median | max | server CPU median |",

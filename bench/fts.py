@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,18 @@ def fts_text(text: str) -> str:
 def outlets_text(event: Any) -> str:
     """An event's sources as one text: each outlet's name and domain."""
     return " \n".join(f"{s.name} {s.domain}" for s in event.sources)
+
+
+def kept_words(words: Iterable[str]) -> list[str]:
+    """The words eventsearch keeps outside phrases: no English stop words, no 1-letter
+    words (digits stay). Han words always stay."""
+    from indexer.analysis import STOP
+
+    return [
+        w
+        for w in words
+        if HAN_RUN.search(w) or not (w.casefold() in STOP or (len(w) < 2 and not w.isdigit()))
+    ]
 
 
 def _fts_terms(text: str, keep_stops: bool) -> list[str]:

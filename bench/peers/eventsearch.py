@@ -7,12 +7,16 @@ a request its cache cannot answer, every time.
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from bench.peers import COMPARED_FACETS, Answer
 from bench.queries import Params
+
+BACKGROUND = ("warm-", "suggest-")  # search.service.warm_up's thread, then the suggester's
 
 
 class EventsearchPeer:
@@ -30,14 +34,30 @@ class EventsearchPeer:
         self.service = Search(self.index_dir, cache_bytes=0)
         self.service.snapshot()
 
+    def settle(self, timeout: float = 900.0) -> float:
+        """Wait for the background work that opening starts: ``search.service.warm_up``
+        (after a short delay) builds the suggester, whose ``suggest-…`` thread reads stored
+        fields under the reader's lock the hits read through, so queries timed meanwhile
+        measure that contention, not search. Returns the seconds waited."""
+        started = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        for prefix in BACKGROUND:  # in order: the warm-up thread starts the suggester's
+            for thread in threading.enumerate():
+                if thread.name.startswith(prefix):
+                    thread.join(max(0.0, deadline - time.monotonic()))
+        return time.perf_counter() - started
+
     def close(self) -> None:
         if self.service is not None:
             self.service.close()
 
-    def search(self, params: Params) -> Answer:
+    def search(self, params: Params, facets: bool = True) -> Answer:
+        """``Search.search``; without *facets*, with ``facets=0`` (hits are highlighted
+        all the same: eventsearch has no switch for that)."""
         from search.params import parse_request
 
-        result = self.service.search(parse_request(params))
+        request = parse_request(params if facets else [*params, ("facets", "0")])
+        result = self.service.search(request)
         return Answer(
             total=result.total,
             ids=[hit.event.id for hit in result.hits],
@@ -49,6 +69,10 @@ class EventsearchPeer:
             highlighted=True,
             mode=result.mode,
         )
+
+    def prefix(self, prefix: str) -> list[str]:
+        """``Search.suggest``: what the search box's suggestions show."""
+        return [s.text for s in self.service.suggest(prefix)]
 
     @staticmethod
     def path(params: Params) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import disk_usage, spans
-from bench.fts import HAN_RUN, fts_text, outlets_text, segment
+from bench.fts import fts_text, kept_words, outlets_text, segment
 from bench.peers import FACET_SIZE, FIELD_BOOSTS, TEXT_FIELDS, Answer
 from bench.queries import Params, params_of, q_of, tokens
 from indexer.event import Event
@@ -84,18 +84,6 @@ def _buckets(result: dict[str, Any]) -> dict[str, dict[str, int]]:
         name: {str(b["key"]): int(b["doc_count"]) for b in agg.get("buckets", [])}
         for name, agg in result.items()
     }
-
-
-def _kept(words: Iterable[str]) -> list[str]:
-    """The words eventsearch keeps outside phrases: no English stop words, no 1-letter
-    words (digits stay)."""
-    from indexer.analysis import STOP
-
-    return [
-        w
-        for w in words
-        if HAN_RUN.search(w) or not (w.casefold() in STOP or (len(w) < 2 and not w.isdigit()))
-    ]
 
 
 class TantivyPeer:
@@ -181,7 +169,7 @@ class TantivyPeer:
         phrase = body.startswith('"')
         words = SPECIAL.sub(" ", segment(body.strip('"'), for_index=False)).split()
         if not phrase:
-            words = _kept(words)
+            words = kept_words(words)
         if not words:
             return None
         text = " ".join(words)
@@ -244,8 +232,9 @@ class TantivyPeer:
             return parts[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in parts])
 
-    def search(self, params: Params) -> Answer:
-        """Top 10 (highlighted), the total, and context/domain/year counts."""
+    def search(self, params: Params, facets: bool = True) -> Answer:
+        """Top 10 (highlighted when *facets*), the total, and context/domain/year counts
+        when *facets*."""
         searcher = self.searcher
         text = self.text_query(q_of(params))
         filters = self.filters(params)
@@ -255,13 +244,24 @@ class TantivyPeer:
         else:
             result = searcher.search(query, 10, count=True)
         docs = [searcher.doc(address) for _, address in result.hits]
-        highlighted = text is not None and bool(docs) and self._highlight(text, docs)
+        highlighted = facets and text is not None and bool(docs) and self._highlight(text, docs)
         return Answer(
             total=int(result.count) if result.count is not None else None,
             ids=[doc["id"][0] for doc in docs],
-            facets=self._facets(query, text, filters),
+            facets=self._facets(query, text, filters) if facets else {},
             highlighted=highlighted,
         )
+
+    def prefix(self, prefix: str) -> list[str]:
+        """Suggestions stand-in: the titles of the top 10 of a ``prefix*`` query."""
+        query = self._prefix(prefix)
+        if query is None:
+            return []
+        result = self.searcher.search(query, 10)
+        return [self.searcher.doc(address)["title"][0] for _, address in result.hits]
+
+    def close(self) -> None:
+        self.searcher = self.index = None
 
     def _highlight(self, text: Any, docs: list[Any]) -> bool:
         import tantivy

@@ -6,12 +6,14 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from bench.common import (
     ROOT,
+    argument,
     disk_usage,
     fmt_ms,
     machine,
@@ -85,6 +87,15 @@ def test_reports_show_paths_relative_to_the_repository() -> None:
     assert shown(ROOT / "bench" / "out" / "index-zh") == "bench/out/index-zh"
     assert shown(ROOT.parent / "shared" / "corpus" / "zh") == "../shared/corpus/zh"
     assert shown("/") == "/"
+
+
+def test_reports_name_no_folder_of_this_machine_outside_the_repository() -> None:
+    if len(ROOT.parts) > 2:  # a folder in the repository's top-level folder: ../ parts
+        beside = Path(*ROOT.parts[:2]) / "benchdata" / "index-zh"
+        assert shown(beside).startswith("../") and shown(beside).endswith("benchdata/index-zh")
+    scratch = Path(tempfile.gettempdir()) / "scale-20k" / "tantivy"
+    assert shown(scratch) == "$TMPDIR/scale-20k/tantivy"
+    assert argument(scratch) == str(scratch) and argument(ROOT / "docs") == "docs"
 
 
 def test_the_machine_is_named_by_its_facts() -> None:

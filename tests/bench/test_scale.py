@@ -1,0 +1,58 @@
+"""``python -m bench.scale`` end to end at two small sizes (the curve of the benchmark in
+small): every engine and size reaches the report, the plot is drawn, a size run alone is
+merged with those run before, and the report names no folder of this machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.common import ROOT
+from bench.scale import engines, main
+from bench.scale_report import NAMES
+
+SIZES = (300, 1200)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    for module in ("matplotlib", "datasette"):
+        pytest.importorskip(module, reason="the bench extra: pip install -e '.[bench]'")
+    folder = tmp_path_factory.mktemp("scale")
+    out = folder / "docs" / "scale.md"
+    common = ["--quick", "--work", str(folder / "data"), "--scratch", str(folder / "scratch"),
+              "--out", str(out), "--levels", "1,8", "--datasette-at", str(SIZES[0])]  # fmt: skip
+    main(["--sizes", str(SIZES[0]), *common])
+    main(["--sizes", str(SIZES[1]), *common])  # merged into the first run's JSON
+    return out
+
+
+def test_every_engine_and_size_reaches_the_report_and_the_plot(report: Path) -> None:
+    text = report.read_text("utf-8")
+    found = engines()
+    for size in SIZES:
+        assert f"\n## {size:,} events\n" in text
+    for engine in found:
+        assert f"\n| {NAMES[engine]} | " in text
+    assert text.count("| eventsearch HTTP (result cache off) (2 workers) | ") == len(SIZES)
+    assert text.count("| Datasette HTTP (1 worker) | ") == 1  # at --datasette-at only
+    assert "\n## How cost grows\n" in text and f"{SIZES[0]:,} → {SIZES[1]:,}" in text
+    runs = json.loads(report.with_suffix(".json").read_text("utf-8"))["runs"]
+    assert sorted(runs) == sorted(map(str, SIZES))
+    assert all(sorted(runs[str(n)]["engines"]) == sorted(found) for n in SIZES)
+    assert report.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_report_names_the_machine_and_no_folder_of_it(report: Path) -> None:
+    text = report.read_text("utf-8")
+    assert " cores, " in text and " GiB; " in text and "CPython " in text
+    assert str(ROOT) not in text and str(report.parent) not in text
+
+
+def test_the_report_is_rendered_again_from_its_json_alone(report: Path) -> None:
+    before = report.read_text("utf-8")
+    report.unlink()
+    main(["--render", "--out", str(report)])
+    assert report.read_text("utf-8") == before
