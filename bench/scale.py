@@ -170,7 +170,9 @@ def http_runs(
     found: dict[str, Any] = {}
     target = eventsearch_target(index, query_set, logs, args.workers, cache=False)
     found["eventsearch"] = server_figures(bench_server(target, query_set, args))
-    if size in args.datasette_at:
+    if size in args.datasette_at and importlib.util.find_spec("datasette") is None:
+        log("Datasette skipped: not installed (pip install -e '.[bench]')")
+    elif size in args.datasette_at:
         datasette = DatasettePeer(scratch / "datasette")
         log("Datasette: building the SQLite database with sqlite-utils")
         datasette.build(events)
