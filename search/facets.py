@@ -168,6 +168,8 @@ def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask | npt.NDArray[np
         mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
         mask[docs] = True
         return mask[owners]
+    if not len(docs):
+        return np.empty(0, np.int64)
     ptr = np.asarray(getattr(snapshot.columns, f"{kind}_ptr"))
     starts, ends = ptr[docs].astype(np.int64), ptr[docs + 1].astype(np.int64)
     sizes = ends - starts
