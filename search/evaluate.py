@@ -218,6 +218,8 @@ def _term_matches(source: Source, field: str, text: str) -> Matches:
     def make() -> Matches:
         scored = field in TEXT_FIELDS or field in TEXT_OF_GRAMS
         docs, weights = source.postings(field, text, weighted=scored)
+        if not len(docs):  # most terms of most fields (a word of no summary, say)
+            return empty()
         return _scored(source, field, docs, weights) if scored else unscored(docs)
 
     return _cached(source, ("term", field, text), make)

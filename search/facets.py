@@ -31,6 +31,7 @@ from search.snapshot import Snapshot
 
 FACET_LIMIT = 20  # values shown per facet (selected values always shown)
 CANDIDATES = 1000  # values ranked exactly; past this, only the top counts are sorted
+SPARSE = 8  # facets of fewer than 1/8 of the documents read their entries by pointer
 Mask = npt.NDArray[np.bool_]
 FACET_NAMES = ("context", "domain", "place", "year", "month", "lang")
 
@@ -157,12 +158,24 @@ def _values(
     return tuple(values), len(nonzero) > limit
 
 
-def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask:
-    """Which entries of the *kind* CSR belong to *docs*."""
-    owners = _owners(snapshot, kind)
-    mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
-    mask[docs] = True
-    return mask[owners]
+def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask | npt.NDArray[np.int64]:
+    """The entries of the *kind* CSR that belong to *docs* (unique document numbers): a
+    mask over all entries, or for a few documents their positions, read from the
+    pointers. A mask costs a pass over every document and entry of the archive, so a
+    search finding nothing or little (most searches) would pay for the archive's size."""
+    if len(docs) * SPARSE >= snapshot.doc_total:
+        owners = _owners(snapshot, kind)
+        mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
+        mask[docs] = True
+        return mask[owners]
+    if not len(docs):
+        return np.empty(0, np.int64)
+    ptr = np.asarray(getattr(snapshot.columns, f"{kind}_ptr"))
+    starts, ends = ptr[docs].astype(np.int64), ptr[docs + 1].astype(np.int64)
+    sizes = ends - starts
+    # Entry j of the k-th document is at starts[k] + j: one arange, shifted per document.
+    shift = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+    return shift + np.arange(int(sizes.sum()), dtype=np.int64)
 
 
 def _csr_counts(snapshot: Snapshot, kind: str, docs: Docs) -> npt.NDArray[np.int64]:

@@ -58,6 +58,37 @@ def test_any_word_fallback_is_announced(search: Search) -> None:
     assert result["mode"] == "any" and result["total"] > 0
 
 
+@pytest.mark.parametrize(
+    "q",
+    ["qwyxoltrek", "qwyxoltrek zjembrafux vyxquontal", '"qwyxoltrek zjembrafux"', "qwyxol*",
+     "qwyxoltrek~", "魑魅魍魉 龘靐", "qwyxoltrek -malaysia"],
+)  # fmt: skip
+def test_a_query_matching_nothing_runs_the_whole_chain_and_finds_nothing(
+    search: Search, q: str
+) -> None:
+    result = ask(search, q=q)
+    assert (result["mode"], result["total"], result["hits"]) == ("all", 0, [])
+    assert (result["did_you_mean"], result["corrected_from"]) == (None, None)
+    assert result["per_year"] == {} and all(not f["values"] for f in result["facets"])
+
+
+def test_a_query_matching_nothing_still_lists_the_selected_values_and_the_others(
+    search: Search,
+) -> None:
+    result = ask(search, q="qwyxoltrek", context=MH17, domain="bbc.co.uk")
+    assert facet(result, "context") == {MH17: 0} and facet(result, "domain") == {"bbc.co.uk": 0}
+    # Nothing found in 2015, but a facet ignores its own selection: the other years count.
+    by_year = ask(search, q="killed", year="2015")
+    assert by_year["total"] == 0 and facet(by_year, "year")["2015"] == 0
+    assert sum(facet(by_year, "year").values()) == ask(search, q="killed")["total"]
+
+
+def test_a_word_a_few_edits_from_a_known_one_is_still_corrected(search: Search) -> None:
+    result = ask(search, q="goverment")
+    assert (result["mode"], result["did_you_mean"]) == ("corrected", "government")
+    assert result["total"] == ask(search, q="government")["total"] > 0
+
+
 def test_total_is_exact_and_pages_do_not_overlap(search: Search) -> None:
     first = ask(search, q="", per_page="10", sort="newest")
     second = ask(search, q="", per_page="10", page="2", sort="newest")
