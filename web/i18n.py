@@ -194,6 +194,10 @@ class Words:
     def events(self, n: int) -> str:
         return self.ngettext("%(num)s event", "%(num)s events", n) % {"num": self.number(n)}
 
+    def stories(self, n: int) -> str:
+        """Results grouped by story (``group=story``) are counted in stories."""
+        return self.ngettext("%(num)s story", "%(num)s stories", n) % {"num": self.number(n)}
+
     # -- dates --------------------------------------------------------------------
     def date(self, iso: str) -> str:
         """ "2016-07-31" -> "31 July 2016", "2016年7月31日"; anything else as it is."""

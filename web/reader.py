@@ -84,6 +84,7 @@ def templates_for(choice: Choice) -> Jinja2Templates:
         weekdays=words.weekdays,
         number=words.number,
         events=words.events,
+        stories=words.stories,
         query_chars=MAX_QUERY_CHARS,  # the longest query a search takes
         text_chars=MAX_TEXT_CHARS,  # … and text a story's or facet value's name contains
     )

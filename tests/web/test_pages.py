@@ -435,6 +435,18 @@ def test_pager_says_why_it_stops_and_offers_browsing(
     assert [a.get_text() for a in soup.select("nav.pages a:not([rel])")] == ["1", "2"]
 
 
+def test_pager_counts_stories_when_results_are_grouped_by_story(
+    example_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("search.params.MAX_RESULTS", 5)
+    monkeypatch.setattr("web.pages.MAX_RESULTS", 5)
+    with make_client(example_index, cache_mb=0) as uncached:
+        data = uncached.get("/api/v1/search", params={"q": "", "group": "story"}).json()
+        soup = page(uncached, "/search", q="", group="story")
+    note = " ".join(soup.select_one("#cap-note").get_text().split())
+    assert f"first 5 of the {data['total']} stories" in note and " events" not in note
+
+
 # -- print ------------------------------------------------------------------------------------
 def test_print_stylesheet_leaves_out_the_form_and_filters(client: TestClient) -> None:
     css = client.get("/static/style.css").text
