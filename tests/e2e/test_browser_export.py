@@ -46,8 +46,10 @@ def test_an_event_page_offers_its_citation_and_copies_it(server: Server, open_pa
         clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": bottom},
     )
     button = page.locator("button[data-copy=cite-wiki]")
-    button.click()
-    assert button.inner_text().startswith("Copied")
+    button.click()  # the label changes once the clipboard's promise resolves
+    page.wait_for_function(
+        "document.querySelector('button[data-copy=cite-wiki]').innerText.startsWith('Copied')"
+    )
     assert page.evaluate("navigator.clipboard.readText()") == wiki.input_value()
 
 
