@@ -1,8 +1,10 @@
 """Every value of one long facet of a search, not only its top ones: what a facet's
 "Show all" lists, searchable by name and paged.
 
-Only stories (``context``) and outlets (``domain``) run to thousands of values; years,
-months and languages always come whole with the search. The counts are those of the
+Stories (``context``) and outlets (``domain``) run to thousands of values and places
+(``place``) to about two hundred; years, months and languages always come whole with the
+search. A place is found by its code or by its name in any of the interface's languages
+(``china``, ``中国``, ``中國`` all find ``CN``). The counts are those of the
 sidebar (:mod:`search.facets`): the search's matches under every filter but this
 facet's own, so an unticked value says how many events it would add.
 """
@@ -14,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.places import LANGUAGES, place_name
 from indexer.text import name_key
 from search.errors import BadRequest, NotFound
 from search.facets import FacetValue, _csr_counts, apply, filter_masks
@@ -22,7 +25,7 @@ from search.query import any_words, build_query
 from search.results import SearchResult
 from search.snapshot import Snapshot
 
-LONG_FACETS = ("context", "domain")
+LONG_FACETS = ("context", "domain", "place")
 FACET_PAGE = 100
 
 
@@ -71,14 +74,22 @@ def facet_values(
     wanted = name_key(contains)
     ids = [int(i) for i in np.flatnonzero(counts)]
     if wanted:
-        ids = [i for i in ids if wanted in name_key(names[i])]
+        ids = [i for i in ids if any(wanted in name_key(n) for n in _names(name, names[i]))]
     ids.sort(key=lambda i: (-counts[i], names[i]))
     pages = max(1, -(-len(ids) // FACET_PAGE))
     if not 1 <= page <= pages:
         raise BadRequest(f"page must be between 1 and {pages}, not {page}")
-    chosen = {name_key(v) for v in (request.contexts if name == "context" else request.domains)}
+    selected = {"context": request.contexts, "domain": request.domains, "place": request.places}
+    chosen = {name_key(v) for v in selected[name]}
     shown = ids[(page - 1) * FACET_PAGE : page * FACET_PAGE]
     values = tuple(
         FacetValue(names[i], int(counts[i]), name_key(names[i]) in chosen) for i in shown
     )
     return FacetValues(name, contains, len(ids), page, pages, values)
+
+
+def _names(facet: str, value: str) -> list[str]:
+    """What a reader may type to find *value*: itself, and a place's names."""
+    if facet != "place":
+        return [value]
+    return [value, *(place_name(value, language) for language in LANGUAGES)]

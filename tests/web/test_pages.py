@@ -10,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
+from indexer.places import place_name
+
 from .conftest import make_client
 
 MH17 = "Malaysia Airlines Flight 17"
@@ -284,6 +286,22 @@ def test_long_facets_link_to_a_page_of_all_their_values(client: TestClient) -> N
     assert urlsplit(link["href"]).path == "/facets/context"
     assert query(link["href"]) == {"lang": ["en"]}
     assert client.get(link["href"]).status_code == 200
+
+
+def test_the_place_facet_has_a_page_of_all_its_places(client: TestClient) -> None:
+    values = client.get("/api/v1/facets/place", params={"q": ""}).json()["values"]
+    soup = page(client, "/facets/place", q="")
+    assert len(values) > 8  # more than the results page shows before "Show all"
+    links = {query(a["href"]).get("place", [""])[0]: a for a in soup.select("main a[href]")}
+    for value in values:
+        assert value["value"] in links, value  # each place narrows the search to it
+        assert place_name(value["value"], "en") in links[value["value"]].get_text()
+
+
+def test_a_place_is_found_on_its_facet_page_by_name_in_any_language(client: TestClient) -> None:
+    for typed in ("united states", "美国", "美國", "US"):
+        found = client.get("/api/v1/facets/place", params={"q": "", "facet_q": typed}).json()
+        assert "US" in [v["value"] for v in found["values"]], typed
 
 
 def test_a_selected_value_stays_in_sight(client: TestClient) -> None:
