@@ -365,6 +365,10 @@ class Derived(Generic[T]):
     def __init__(self, make: Callable[[Snapshot], T]) -> None:
         self.make = make
 
+    def ready(self, snapshot: Snapshot) -> bool:
+        """Whether it is made already (for a caller that would rather not wait)."""
+        return self in snapshot._derived
+
     def __call__(self, snapshot: Snapshot) -> T:
         kept = snapshot._derived
         if self not in kept:

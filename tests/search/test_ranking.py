@@ -71,6 +71,7 @@ def search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
         path.write_text(text, "utf-8")
     run(root / "archive", root / "index", workers=1)
     with Search(root / "index", cache_bytes=0) as service:
+        ranking.priors(service.snapshot())  # the warm-up's work, done now: links rank
         yield service
 
 
@@ -163,3 +164,20 @@ def test_a_query_that_matches_nothing_does_not_build_the_priors(
         snapshot = opened.snapshot()
         assert opened.search(parse_request([("q", "zeppelin"), ("spell", "0")])).total == 0
         assert ranking.priors not in snapshot._derived
+
+
+def test_the_first_queries_do_not_wait_for_the_link_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "WARM_UP_DELAY", 3600.0)  # no warm-up meanwhile
+    for event_id, text in ARCHIVE.items():
+        path = tmp_path / "a" / f"{event_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    run(tmp_path / "a", tmp_path / "ix", workers=1)
+    with Search(tmp_path / "ix", cache_bytes=0) as opened:
+        snapshot = opened.snapshot()
+        first = first_ids(opened, "haiti earthquake", 5)
+        assert first and not ranking.link_graph.ready(snapshot)  # by words and sources
+        ranking.link_graph(snapshot)  # what the warm-up makes
+        assert first_ids(opened, "haiti earthquake", 1) == [CENTRAL]
