@@ -149,9 +149,13 @@ def _term_docs(snapshot: Snapshot, leaf: Any, field: str) -> Iterator[tuple[byte
             return
 
 
-def source_counts(snapshot: Snapshot) -> npt.NDArray[np.int32]:
-    """Per document: the outlets (registrable domains) it cites."""
-    return np.diff(np.asarray(snapshot.columns.domain_ptr)).astype(np.int32)
+def source_counts(snapshot: Snapshot, docs: Docs | None = None) -> npt.NDArray[np.int32]:
+    """Per document (of *docs*, else of the generation): the outlets (registrable
+    domains) it cites."""
+    ptr = np.asarray(snapshot.columns.domain_ptr)
+    if docs is None:
+        return np.diff(ptr).astype(np.int32)
+    return (ptr[docs + 1] - ptr[docs]).astype(np.int32)
 
 
 def _make_priors(snapshot: Snapshot) -> Priors:
@@ -176,8 +180,7 @@ def relevance_key(snapshot: Snapshot, matches: Matches) -> npt.NDArray[np.float6
         links = link_graph(snapshot).links_among(docs)
     else:
         links = np.zeros(len(docs), np.int32)
-    ptr = np.asarray(snapshot.columns.domain_ptr)
-    factor = combine(links, (ptr[docs + 1] - ptr[docs]).astype(np.int32))
+    factor = combine(links, source_counts(snapshot, docs))
     return -relevance(matches.scores, factor, recency)
 
 

@@ -62,15 +62,19 @@ ARCHIVE = {
 }
 
 
-@pytest.fixture(scope="module")
-def search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
-    root = tmp_path_factory.mktemp("ranking")
+def build_index(root: Path) -> Path:
+    """ARCHIVE written under *root* and indexed: the index directory."""
     for event_id, text in ARCHIVE.items():
         path = root / "archive" / f"{event_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
     run(root / "archive", root / "index", workers=1)
-    with Search(root / "index", cache_bytes=0) as service:
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
+    with Search(build_index(tmp_path_factory.mktemp("ranking")), cache_bytes=0) as service:
         ranking.priors(service.snapshot())  # the warm-up's work, done now: links rank
         yield service
 
@@ -170,12 +174,7 @@ def test_the_first_queries_do_not_wait_for_the_link_graph(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "WARM_UP_DELAY", 3600.0)  # no warm-up meanwhile
-    for event_id, text in ARCHIVE.items():
-        path = tmp_path / "a" / f"{event_id}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    run(tmp_path / "a", tmp_path / "ix", workers=1)
-    with Search(tmp_path / "ix", cache_bytes=0) as opened:
+    with Search(build_index(tmp_path), cache_bytes=0) as opened:
         snapshot = opened.snapshot()
         first = first_ids(opened, "haiti earthquake", 5)
         assert first and not ranking.link_graph.ready(snapshot)  # by words and sources
