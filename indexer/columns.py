@@ -19,6 +19,7 @@ and never renumbers older documents) only appends rows.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -41,6 +42,16 @@ MIN_PHRASE_COUNT = 3  # a title phrase must recur to be suggested
 TITLE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # the words vocab.json counts
 
 IntArray = npt.NDArray[np.int32]
+KeyArray = npt.NDArray[np.int64]
+
+
+def link_key(event_id: str) -> int:
+    """An event id as a signed 64-bit number (BLAKE2b), the form in which Related links
+    meet the ids they name (``id_keys``, ``link_keys``): the graph is joined in numpy at
+    load time instead of through Whoosh's term lists. Two of a million ids share a key
+    with odds of about 1 in 10^7; they would add one spurious link, never lose one."""
+    digest = hashlib.blake2b(event_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def title_words(title: str) -> list[str]:
@@ -67,6 +78,8 @@ class ColumnRows:
     contexts: list[list[str]] = field(default_factory=list)
     domains: list[list[str]] = field(default_factory=list)
     places: list[list[str]] = field(default_factory=list)
+    ids: list[list[int]] = field(default_factory=list)
+    links: list[list[int]] = field(default_factory=list)
     words: Counter[str] = field(default_factory=Counter)
     phrases: Counter[str] = field(default_factory=Counter)
 
@@ -76,6 +89,8 @@ class ColumnRows:
         self.contexts.append(list(event.contexts))
         self.domains.append(list(event.domains))
         self.places.append(list(places))
+        self.ids.append([link_key(i) for i in event.all_ids])
+        self.links.append([link_key(r.id) for r in event.related])
         words = title_words(event.title)
         self.words.update(set(words))
         self.phrases.update(set(_phrases(words)))
@@ -91,6 +106,8 @@ class ColumnRows:
         self.contexts += other.contexts
         self.domains += other.domains
         self.places += other.places
+        self.ids += other.ids
+        self.links += other.links
         self.words.update(other.words)
         self.phrases.update(other.phrases)
 
@@ -125,6 +142,12 @@ class Columns:
     domain_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into domains
     place_ptr: IntArray = field(metadata=_kept(_POINTERS))  # [N+1] likewise for places
     place_ids: IntArray = field(metadata=_kept(_ARRAY))  # [M] index into places
+    # [N+1] CSR of link_key()s: each document's own id and aliases, and the ids its
+    # Related list points to (search.ranking joins them into the link graph)
+    id_ptr: IntArray = field(metadata=_kept(_POINTERS))
+    id_keys: KeyArray = field(metadata=_kept(_ARRAY, np.int64))
+    link_ptr: IntArray = field(metadata=_kept(_POINTERS))
+    link_keys: KeyArray = field(metadata=_kept(_ARRAY, np.int64))
     # [N] per text field: its length in tokens (BM25 length normalisation)
     lengths: Lengths = field(metadata=_kept(_LENGTHS, np.uint16))
     langs: list[str] = field(metadata=_kept(_NAMES))
@@ -163,11 +186,13 @@ class _Names:
         return self.ids[key]
 
 
-def _append_csr(ptr: Any, ids: Any, rows: list[list[int]]) -> tuple[IntArray, IntArray]:
+def _append_csr(
+    ptr: Any, ids: Any, rows: list[list[int]], dtype: type = np.int32
+) -> tuple[IntArray, Any]:
     counts = np.fromiter((len(r) for r in rows), dtype=np.int32, count=len(rows))
     new_ptr = np.concatenate([np.asarray(ptr, np.int32), int(ptr[-1]) + np.cumsum(counts)])
-    flat = np.fromiter((v for r in rows for v in r), dtype=np.int32, count=int(counts.sum()))
-    return new_ptr.astype(np.int32), np.concatenate([np.asarray(ids, np.int32), flat])
+    flat: Any = np.fromiter((v for r in rows for v in r), dtype=dtype, count=int(counts.sum()))
+    return new_ptr.astype(np.int32), np.concatenate([np.asarray(ids, dtype), flat])
 
 
 def empty_columns() -> Columns:
@@ -204,7 +229,7 @@ def extend_columns(
         [[spellings(c) for c in r] for r in rows.contexts],
     )
     labels = most_used_spellings(
-        contexts.names, spellings.names, context_ids, spelling_ids, live[_owners(context_ptr)]
+        contexts.names, spellings.names, context_ids, spelling_ids, live[owners(context_ptr)]
     )
     domain_ptr, domain_ids = _append_csr(
         base.domain_ptr, base.domain_ids, [[domains(d) for d in r] for r in rows.domains]
@@ -212,6 +237,8 @@ def extend_columns(
     place_ptr, place_ids = _append_csr(
         base.place_ptr, base.place_ids, [[places(p) for p in r] for r in rows.places]
     )
+    id_ptr, id_keys = _append_csr(base.id_ptr, base.id_keys, rows.ids, np.int64)
+    link_ptr, link_keys = _append_csr(base.link_ptr, base.link_keys, rows.links, np.int64)
     return Columns(
         live=live,
         day=np.concatenate([np.asarray(base.day), np.asarray(rows.day, np.int32)]),
@@ -221,13 +248,14 @@ def extend_columns(
         context_ptr=context_ptr, context_ids=context_ids,
         domain_ptr=domain_ptr, domain_ids=domain_ids,
         place_ptr=place_ptr, place_ids=place_ids,
+        id_ptr=id_ptr, id_keys=id_keys, link_ptr=link_ptr, link_keys=link_keys,
         lengths={f: np.concatenate([np.asarray(base.lengths[f]), lengths[f]]) for f in TEXT_FIELDS},
         langs=langs.names, contexts=labels, domains=domains.names, places=places.names,
         context_spelling_ids=spelling_ids, context_spellings=spellings.names,
     )  # fmt: skip
 
 
-def _owners(ptr: IntArray) -> IntArray:
+def owners(ptr: IntArray) -> IntArray:
     """For each CSR entry, the document it belongs to."""
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr)).astype(np.int32)
 

@@ -47,7 +47,7 @@ from indexer.analysis import (
 from indexer.event import Event
 from indexer.whoosh_compat import EventCodec, single_position
 
-SCHEMA_VERSION = 9  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 10  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 GRAM_FIELDS = {f: f"{f}_grams" for f in TEXT_FIELDS}  # text field -> its gram field
 TEXT_OF_GRAMS = {g: f for f, g in GRAM_FIELDS.items()}

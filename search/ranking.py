@@ -11,7 +11,7 @@ can, from two signals:
   archive links to an event says less (a country's first event of a year is linked by
   everything about that country, whatever the query). This is Kleinberg's idea of
   authority within the query's result set (HITS), counted once per query over a link graph
-  read once per generation (:data:`link_graph`, a :class:`~search.snapshot.Derived`);
+  joined once per generation from columns the indexer writes (:data:`link_graph`);
 - **sources** (per generation, :data:`priors`): how many outlets (registrable domains) it
   cites (the domain column).
 
@@ -28,15 +28,13 @@ story did not help broad queries at all; docs/ranking.md has the measurements.
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from indexer.columns import owners
 from search.matches import Docs, Matches
 from search.snapshot import Derived, Snapshot
 
@@ -46,7 +44,6 @@ SOURCES = 0.15  # many sources: up to 15%
 SOURCE_CAP = 8
 MAX_FACTOR = 1.0 + LINKS + SOURCES
 RECENCY_WEIGHT = 0.05  # the newest event scores at most 5% above the oldest
-TERM_BATCH = 4096  # terms read per hold of the Whoosh lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,26 +95,21 @@ def combine(
 
 
 def _make_link_graph(snapshot: Snapshot) -> LinkGraph:
-    """Read from the term dictionaries of ``links`` (the ids an event links to) and ``ids``
-    (its own id and aliases): a term held by one document names it without reading
-    postings (``min_id``); other terms' postings are read."""
-    live = np.asarray(snapshot.columns.live)
-    linking: dict[bytes, list[int]] = {}
-    owners: dict[bytes, list[int]] = {}
-    with snapshot.whoosh_lock:
-        leaves = list(snapshot.reader.leaf_readers())
-    for leaf, offset in leaves:
-        for field, into in (("links", linking), ("ids", owners)):
-            for term, docs in _term_docs(snapshot, leaf, field):
-                into.setdefault(term, []).extend(offset + d for d in docs)
-    sources: list[int] = []
-    targets: list[int] = []
-    for term, linkers in linking.items():
-        for target in owners.get(term, ()):
-            sources.extend(linkers)
-            targets.extend([target] * len(linkers))
-    src, dst = np.asarray(sources, np.int64), np.asarray(targets, np.int64)
-    keep = (src != dst) & live[src] & live[dst] if len(src) else np.zeros(0, bool)
+    """Joined from the columns the indexer writes (``link_keys``: the ids each event links
+    to; ``id_keys``: its own id and aliases, both as :func:`~indexer.columns.link_key`),
+    in numpy: ~0.1 s at a million events, where reading Whoosh's term lists took 85 s of
+    CPU at 200,000."""
+    columns = snapshot.columns
+    live = np.asarray(columns.live)
+    id_keys, link_keys = np.asarray(columns.id_keys), np.asarray(columns.link_keys)
+    order = np.argsort(id_keys, kind="stable")
+    keys, owner = id_keys[order], owners(columns.id_ptr)[order]
+    first = np.searchsorted(keys, link_keys, "left")
+    named = np.searchsorted(keys, link_keys, "right") - first  # events a link names
+    src = np.repeat(owners(columns.link_ptr), named).astype(np.int64)
+    dst = owner[np.repeat(first - np.cumsum(named) + named, named) + np.arange(named.sum())]
+    dst = dst.astype(np.int64)
+    keep = (src != dst) & live[src] & live[dst]
     pairs = np.unique(src[keep] * snapshot.doc_total + dst[keep])  # by source, then target
     src, dst = pairs // snapshot.doc_total, pairs % snapshot.doc_total
     ptr = np.zeros(snapshot.doc_total + 1, np.int64)
@@ -126,27 +118,6 @@ def _make_link_graph(snapshot: Snapshot) -> LinkGraph:
 
 
 link_graph = Derived(_make_link_graph)
-
-
-def _term_docs(snapshot: Snapshot, leaf: Any, field: str) -> Iterator[tuple[bytes, list[int]]]:
-    """A segment's terms of *field* with the segment's documents holding each, read in
-    batches under the Whoosh lock, so searches go on between batches."""
-    if field not in leaf.schema:
-        return
-    terms = leaf.iter_field(field)
-    while True:
-        with snapshot.whoosh_lock:
-            batch = [
-                (term, [info.min_id()] if info.doc_frequency() == 1 else None)
-                for term, info in itertools.islice(terms, TERM_BATCH)
-            ]
-            read = [
-                (term, docs if docs is not None else list(leaf.postings(field, term).all_ids()))
-                for term, docs in batch
-            ]
-        yield from read
-        if len(batch) < TERM_BATCH:
-            return
 
 
 def source_counts(snapshot: Snapshot, docs: Docs | None = None) -> npt.NDArray[np.int32]:
@@ -173,13 +144,7 @@ def relevance_key(snapshot: Snapshot, matches: Matches) -> npt.NDArray[np.float6
     first, last = snapshot.day_range
     recency = (day - float(first)) / max(float(last - first), 1.0)
     docs = matches.docs
-    # Reading the link graph costs ~85 s of CPU at 200,000 events (postings of every
-    # linked id through Whoosh's Python reader): the warm-up makes it in the background,
-    # and until then matches rank by their words and sources alone, never waiting.
-    if link_graph.ready(snapshot):
-        links = link_graph(snapshot).links_among(docs)
-    else:
-        links = np.zeros(len(docs), np.int32)
+    links = link_graph(snapshot).links_among(docs)
     factor = combine(links, source_counts(snapshot, docs))
     return -relevance(matches.scores, factor, recency)
 

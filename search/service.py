@@ -59,7 +59,8 @@ def warm_up(snapshot: Snapshot) -> None:
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
-        with contextlib.suppress(ReaderClosed):  # a generation replaced meanwhile
+        # A generation replaced meanwhile (closed), or already removed by the indexer.
+        with contextlib.suppress(ReaderClosed, FileNotFoundError):
             suggester(snapshot)
             spelling_words(snapshot)
             threads.story_order(snapshot)

@@ -37,7 +37,7 @@ import numpy.typing as npt
 from whoosh import query as wq
 from whoosh.reading import ReaderClosed
 
-from indexer.columns import Columns, load_columns, load_vocab
+from indexer.columns import Columns, load_columns, load_vocab, owners
 from indexer.dates import calendar_parts, day_months, day_years
 from indexer.postings import PostingsTable, load_postings
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
@@ -235,15 +235,15 @@ class Snapshot:
     @cached_property
     def context_doc(self) -> Docs:
         """For each entry of context_ids, the document it belongs to."""
-        return _owners(self.columns.context_ptr)
+        return owners(self.columns.context_ptr)
 
     @cached_property
     def domain_doc(self) -> Docs:
-        return _owners(self.columns.domain_ptr)
+        return owners(self.columns.domain_ptr)
 
     @cached_property
     def place_doc(self) -> Docs:
-        return _owners(self.columns.place_ptr)
+        return owners(self.columns.place_ptr)
 
     @cached_property
     def place_index(self) -> dict[str, int]:
@@ -365,10 +365,6 @@ class Derived(Generic[T]):
     def __init__(self, make: Callable[[Snapshot], T]) -> None:
         self.make = make
 
-    def ready(self, snapshot: Snapshot) -> bool:
-        """Whether it is made already (for a caller that would rather not wait)."""
-        return self in snapshot._derived
-
     def __call__(self, snapshot: Snapshot) -> T:
         kept = snapshot._derived
         if self not in kept:
@@ -376,9 +372,3 @@ class Derived(Generic[T]):
                 if self not in kept:
                     kept[self] = self.make(snapshot)
         return cast(T, kept[self])
-
-
-def _owners(ptr: Any) -> Docs:
-    """For each entry of a CSR column, the document it belongs to."""
-    ptr = np.asarray(ptr)
-    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))

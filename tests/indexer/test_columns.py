@@ -95,6 +95,7 @@ def test_the_files_on_disk_are_those_earlier_versions_wrote_and_the_places(tmp_p
     arrays = {"live", "day", "lang", "context_ptr", "context_ids", "domain_ptr", "domain_ids"}
     arrays |= {"context_spelling_ids", *(f"len_{f}" for f in TEXT_FIELDS)}
     arrays |= {"place_ptr", "place_ids"}  # schema 9: a place needs a rebuild anyway
+    arrays |= {"id_ptr", "id_keys", "link_ptr", "link_keys"}  # schema 10: the link graph
     assert {p.name for p in folder.iterdir()} == {f"{a}.npy" for a in arrays} | {"meta.json"}
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     assert list(meta) == ["langs", "contexts", "domains", "places", "context_spellings"]

@@ -11,7 +11,6 @@ import pytest
 
 from bench.knownitem import load_titles, make_items, run_items, scores
 from bench.relevance import evaluate, means, read_set
-from search import ranking
 from search.params import parse_request
 from search.service import Search
 
@@ -22,7 +21,6 @@ JUDGED = ROOT / "bench" / "judged"
 
 
 def figures(service: Search, name: str) -> dict[str, float]:
-    ranking.priors(service.snapshot())  # the warm-up's work (the link graph), done now
     return means(evaluate(service, read_set(Path(JUDGED / name))), "broad")
 
 
@@ -47,7 +45,6 @@ def test_half_remembered_chinese_headlines_are_still_found_first(zh_search: Sear
     # push a reader's half-remembered event down. Measured without any importance signal:
     # success@1 0.860, @10 0.987, MRR 0.904; with links among the matches: 0.863, 0.990,
     # 0.905 (whole-archive backlinks had cost 3 points of success@1 over 1,000 queries).
-    ranking.priors(zh_search.snapshot())  # the warm-up's work (the link graph), done now
     titles, same = load_titles(zh_search)
     found = scores(run_items(zh_search, make_items(titles, 300, seed=5), same))
     assert found["success@1"] >= 0.85 and found["success@10"] >= 0.97, found

@@ -75,7 +75,6 @@ def build_index(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
     with Search(build_index(tmp_path_factory.mktemp("ranking")), cache_bytes=0) as service:
-        ranking.priors(service.snapshot())  # the warm-up's work, done now: links rank
         yield service
 
 
@@ -170,13 +169,26 @@ def test_a_query_that_matches_nothing_does_not_build_the_priors(
         assert ranking.priors not in snapshot._derived
 
 
-def test_the_first_queries_do_not_wait_for_the_link_graph(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_links_to_an_event_indexed_later_or_deleted_follow_incremental_runs(
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(service, "WARM_UP_DELAY", 3600.0)  # no warm-up meanwhile
-    with Search(build_index(tmp_path), cache_bytes=0) as opened:
-        snapshot = opened.snapshot()
-        first = first_ids(opened, "haiti earthquake", 5)
-        assert first and not ranking.link_graph.ready(snapshot)  # by words and sources
-        ranking.link_graph(snapshot)  # what the warm-up makes
-        assert first_ids(opened, "haiti earthquake", 1) == [CENTRAL]
+    archive = tmp_path / "archive"
+    for event_id, text in ARCHIVE.items():
+        if event_id != CENTRAL:  # linked to, but not in the archive yet
+            (archive / event_id).parent.mkdir(parents=True, exist_ok=True)
+            (archive / f"{event_id}.md").write_text(text, "utf-8")
+
+    def backlinks_of_central() -> int | None:
+        run(archive, tmp_path / "index", workers=1)
+        with Search(tmp_path / "index", cache_bytes=0) as opened:
+            snapshot = opened.snapshot()
+            central = docnum_of(snapshot, CENTRAL)
+            return None if central is None else int(ranking.priors(snapshot).backlinks[central])
+
+    assert backlinks_of_central() is None
+    (archive / CENTRAL).parent.mkdir(parents=True, exist_ok=True)
+    (archive / f"{CENTRAL}.md").write_text(ARCHIVE[CENTRAL], "utf-8")
+    assert backlinks_of_central() == 3  # the earlier events' links now name it
+    for path in (archive / "news/2010/01/13").iterdir():
+        path.unlink()
+    assert backlinks_of_central() == 2  # a deleted event links to nothing
