@@ -34,7 +34,7 @@ from babel.dates import format_date, format_skeleton, get_day_names, get_month_n
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.numbers import format_compact_decimal, format_decimal, get_group_symbol
 from babel.support import Translations
 
 from indexer.places import place_name
@@ -170,6 +170,26 @@ def _date(iso: str) -> dt.date | None:
         return None
 
 
+PROBES = (0, 7, 999, 1000, 12345, 999999, 1234567, 98765432101)
+
+
+def _integer_format(locale: Locale) -> Callable[[int], str]:
+    """Babel's decimal format for *locale*'s counts, as Python's ``{:,}`` with the
+    locale's group symbol when that gives Babel's own text for every probe (true of
+    English and Chinese: groups of 3), else Babel itself. A results page writes ~100
+    counts; Babel's general formatter costs ~0.07 ms each, this ~1 µs."""
+    group = get_group_symbol(locale)
+
+    def grouped(n: int) -> str:
+        return f"{n:,}".replace(",", group) if n >= 0 else str(format_decimal(n, locale=locale))
+
+    def babel(n: int) -> str:
+        return str(format_decimal(n, locale=locale))
+
+    same = all(grouped(n) == babel(n) for n in PROBES)
+    return grouped if same else babel
+
+
 class Words:
     """What one interface says: its messages, and dates and numbers in its way."""
 
@@ -179,10 +199,11 @@ class Words:
         self.gettext = self.translations.gettext
         self.ngettext = self.translations.ngettext
         self.locale = Locale.parse(ui.cldr)
+        self._integer = _integer_format(self.locale)
 
     # -- numbers ------------------------------------------------------------------
     def number(self, n: int) -> str:
-        return str(format_decimal(n, locale=self.locale))
+        return self._integer(n)
 
     def axis(self, n: int) -> str:
         """A count for a chart's axis, short: 950, 1.5k, 12k; 1.2万."""

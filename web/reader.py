@@ -60,6 +60,7 @@ def templates_for(choice: Choice) -> Jinja2Templates:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # templates ship with the code: no stat() per page
     )
     env.policies["ext.i18n.trimmed"] = True  # as [tool.babel] in pyproject.toml extracts
     env.install_gettext_translations(i18n.translations(choice.ui), newstyle=True)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
@@ -414,3 +415,10 @@ def english_left(text: str) -> list[str]:
                 if len(piece) >= 4 and piece not in translation:
                     pieces.add(piece)
     return sorted(piece for piece in pieces if re.search(rf"\b{re.escape(piece)}\b", text))
+
+
+@pytest.mark.parametrize("ui", i18n.UIS, ids=lambda ui: ui.tag)
+def test_counts_are_written_as_babel_writes_them_in_every_interface(ui: i18n.Ui) -> None:
+    words = i18n.Words(ui)
+    for n in (0, 5, 999, 1000, 1001, 8984, 65536, 200000, 1000000, 123456789, -4200):
+        assert words.number(n) == format_decimal(n, locale=ui.cldr), (ui, n)
