@@ -7,6 +7,7 @@ Pages render these links to ``/search`` and the API hands clients the same ones 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from urllib.parse import urlencode
 
 from search.params import given
@@ -25,7 +26,17 @@ class SearchLinks:
     def _url(self, items: list[tuple[str, str]]) -> str:
         return f"{self.path}?{urlencode(items)}"
 
+    @cached_property
+    def _unpaged(self) -> str:
+        """The query string without ``page``: every toggle starts from it."""
+        return urlencode([(k, v) for k, v in self.items if k != "page"])
+
     def toggle(self, name: str, value: str) -> str:
+        if name != "year" and (name, value) not in self.items:
+            # The common case (a page has ~80 facet values): one value added.
+            added = urlencode([(name, value)])
+            query = f"{self._unpaged}&{added}" if self._unpaged else added
+            return f"{self.path}?{query}"
         items = [(k, v) for k, v in self.items if k != "page"]
         if (name, value) in items:
             items.remove((name, value))
