@@ -61,6 +61,8 @@ class PlainWhoosh:
     def search(self, params: Params, grouped: bool = False) -> tuple[list[str], Any]:
         from whoosh.sorting import FieldFacet
 
+        from indexer.schema import from_stored
+
         kwargs: dict[str, Any] = {"limit": 10, "filter": whoosh_filter(params)}
         if grouped:
             kwargs["groupedby"] = [
@@ -68,7 +70,7 @@ class PlainWhoosh:
                 FieldFacet("domain", allow_overlap=True),
             ]
         results = self.searcher.search(self.query(params), **kwargs)
-        ids = [hit["id"] for hit in results]
+        ids = [from_stored(hit.fields()).id for hit in results]
         if grouped:
             results.groups("context")
             results.groups("domain")

@@ -332,7 +332,14 @@ def run(
             report = Report(mode, str(index_dir), current.name)
             report.seconds = round(time.perf_counter() - started, 3)
             return _summarise(report, manifest)
-        if not scanned.days and not allow_shrink and manifest and manifest.days:
+        # (A quick scan lists only the day folders that moved: the others are unchanged.)
+        if (
+            not scanned.days
+            and not scanned.unchanged
+            and not allow_shrink
+            and manifest
+            and manifest.days
+        ):
             raise ArchiveShrank(
                 f"archive {root} has no day folders now; keeping the current index "
                 "(pass --allow-shrink to index an empty archive)"

@@ -5,9 +5,6 @@ Fields, and why each has its type:
 =============  ===========================  =================================================
 field          type                          purpose
 =============  ===========================  =================================================
-id             ID, stored, unique            the event id; update/delete key
-ids            KEYWORD                       id + aliases, so a link to any slug variant finds it
-links          KEYWORD                       ids this event's Related list points to (backlinks)
 title          TEXT x3, stored               the event text; stored for highlighting
 summary        TEXT, stored                  the teaser; stored for highlighting
 story          TEXT x2                       contexts as searchable text
@@ -25,6 +22,12 @@ date           DATETIME, sortable            year/month/range filters, newest/ol
 daydir         ID                            "news/2017/02/3": the unit of incremental updates
 event          STORED                        the rest of the Event as JSON, to render a hit
 =============  ===========================  =================================================
+
+An event's ids (its own, in ``event``, and its aliases) and the ids its Related list names
+are not Whoosh fields: they are columns (``id_keys``, ``link_keys`` in
+:mod:`indexer.columns`), from which the searcher finds an event by any of its ids and
+joins the link graph in numpy; as terms, these long slugs took most of the term
+dictionary. A day folder (``daydir``) is the unit that incremental runs delete.
 """
 
 from __future__ import annotations
@@ -105,9 +108,6 @@ def new_codec() -> EventCodec:
 
 def build_schema() -> Schema:
     return Schema(
-        id=ID(stored=True, unique=True),
-        ids=KEYWORD(commas=True),
-        links=KEYWORD(commas=True),
         title=_text(FIELD_BOOSTS["title"], stored=True),
         summary=_text(FIELD_BOOSTS["summary"], stored=True),
         story=_text(FIELD_BOOSTS["story"]),
@@ -145,9 +145,6 @@ def to_document(event: Event, daydir: str, places: tuple[str, ...] = ()) -> dict
         "outlets": " \n".join(f"{s.name} {s.domain}" for s in event.sources),
     }
     return {
-        "id": event.id,
-        "ids": _keywords(event.all_ids),
-        "links": _keywords([r.id for r in event.related]),
         **texts,
         **{GRAM_FIELDS[f]: text for f, text in texts.items()},
         "context": _keywords([context_key(c) for c in event.contexts]),

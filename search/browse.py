@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
+import numpy.typing as npt
 
+from indexer.columns import link_key, owners
 from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.places import place_name
@@ -26,11 +27,27 @@ TIMELINE_PAGE = 100
 _EVENT_ID = re.compile(r"^news/\d{4}/\d{2}/\d{1,2}/[^/\x00]{1,400}$")
 
 
+def _make_id_lookup(snapshot: Snapshot) -> tuple[npt.NDArray[np.int64], Docs]:
+    """Every id and alias of a live event (as :func:`~indexer.columns.link_key`), sorted,
+    with the document holding each."""
+    keys, owner = np.asarray(snapshot.columns.id_keys), owners(snapshot.columns.id_ptr)
+    live = np.asarray(snapshot.columns.live)[owner]
+    keys, owner = keys[live], owner[live]
+    order = np.argsort(keys, kind="stable")
+    return keys[order], owner[order]
+
+
+id_lookup = Derived(_make_id_lookup)
+
+
 def docnum_of(snapshot: Snapshot, event_id: str) -> int | None:
+    """The live document of the event with this id or alias (a binary search)."""
     if not _EVENT_ID.match(event_id):
         return None
-    docs = snapshot.evaluate(wq.Term("ids", event_id)).docs
-    return int(docs[0]) if len(docs) else None
+    keys, owner = id_lookup(snapshot)
+    key = link_key(event_id)
+    at = int(np.searchsorted(keys, key))
+    return int(owner[at]) if at < len(keys) and keys[at] == key else None
 
 
 def load_events(snapshot: Snapshot, docs: Any) -> list[Event]:

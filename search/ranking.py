@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indexer.columns import owners
+from search.browse import id_lookup
 from search.matches import Docs, Matches
 from search.snapshot import Derived, Snapshot
 
@@ -54,6 +55,11 @@ class LinkGraph:
 
     ptr: npt.NDArray[np.int64]
     targets: Docs
+
+    def linking_to(self, doc: int) -> Docs:
+        """The documents linking to *doc*, sorted."""
+        at = np.flatnonzero(self.targets == doc)
+        return (np.searchsorted(self.ptr, at, "right") - 1).astype(np.int32)
 
     def backlinks(self) -> npt.NDArray[np.int32]:
         """Per document: the live events linking to it."""
@@ -95,21 +101,19 @@ def combine(
 
 
 def _make_link_graph(snapshot: Snapshot) -> LinkGraph:
-    """Joined from the columns the indexer writes (``link_keys``: the ids each event links
-    to; ``id_keys``: its own id and aliases, both as :func:`~indexer.columns.link_key`),
-    in numpy: ~0.1 s at a million events, where reading Whoosh's term lists took 85 s of
-    CPU at 200,000."""
+    """Joined from the columns the indexer writes, in numpy: each live event's Related
+    ids (``link_keys``) against every live event's own ids and aliases
+    (:data:`~search.browse.id_lookup`). ~0.1 s at a million events, where reading
+    Whoosh's term lists took 85 s of CPU at 200,000."""
     columns = snapshot.columns
-    live = np.asarray(columns.live)
-    id_keys, link_keys = np.asarray(columns.id_keys), np.asarray(columns.link_keys)
-    order = np.argsort(id_keys, kind="stable")
-    keys, owner = id_keys[order], owners(columns.id_ptr)[order]
+    keys, owner = id_lookup(snapshot)
+    link_keys = np.asarray(columns.link_keys)
     first = np.searchsorted(keys, link_keys, "left")
     named = np.searchsorted(keys, link_keys, "right") - first  # events a link names
     src = np.repeat(owners(columns.link_ptr), named).astype(np.int64)
     dst = owner[np.repeat(first - np.cumsum(named) + named, named) + np.arange(named.sum())]
     dst = dst.astype(np.int64)
-    keep = (src != dst) & live[src] & live[dst]
+    keep = (src != dst) & np.asarray(columns.live)[src]
     pairs = np.unique(src[keep] * snapshot.doc_total + dst[keep])  # by source, then target
     src, dst = pairs // snapshot.doc_total, pairs % snapshot.doc_total
     ptr = np.zeros(snapshot.doc_total + 1, np.int64)

@@ -31,6 +31,7 @@ from indexer.event import Event, Related
 from indexer.schema import context_key
 from search.browse import docnum_of, load_events
 from search.matches import Docs
+from search.ranking import link_graph
 from search.relatedness import Candidate, KeyWords, Reason, id_date, score, specificity
 from search.snapshot import Derived, Snapshot
 
@@ -196,7 +197,8 @@ def _gather(
             headings[linked] = (*headings.get(linked, ()), *link.contexts)
     day = np.asarray(snapshot.columns.day)
     own_day = int(day[docnum]) if docnum is not None else 0
-    backlinks = snapshot.evaluate(wq.Or([wq.Term("links", i) for i in event.all_ids])).docs
+    no_doc = np.zeros(0, np.int32)
+    backlinks = link_graph(snapshot).linking_to(docnum) if docnum is not None else no_doc
     newest = backlinks[np.argsort(-day[backlinks], kind="stable")][:MAX_BACKLINKS]
     for doc in newest:
         sources.setdefault(int(doc), set()).add("links here")

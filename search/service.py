@@ -58,7 +58,10 @@ def warm_up(snapshot: Snapshot) -> None:
     query pays for them (~2 s at 200k events)."""
 
     def work() -> None:
-        time.sleep(WARM_UP_DELAY)  # let the first requests through before taking the GIL
+        # Let the first requests through before taking the GIL; a generation closed
+        # meanwhile (replaced, or its Search closed) needs no warming.
+        if snapshot.whoosh_lock.wait_closed(WARM_UP_DELAY):
+            return
         # A generation replaced meanwhile (closed), or already removed by the indexer.
         with contextlib.suppress(ReaderClosed, FileNotFoundError):
             suggester(snapshot)

@@ -68,6 +68,7 @@ class ReadLock:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self.closed = False
+        self._closing = threading.Event()
 
     def __enter__(self) -> ReadLock:
         self._lock.acquire()
@@ -83,7 +84,12 @@ class ReadLock:
         with self._lock:
             if not self.closed:
                 self.closed = True
+                self._closing.set()
                 close_reader()
+
+    def wait_closed(self, seconds: float) -> bool:
+        """Sleep up to *seconds*, woken by close(): whether it was closed."""
+        return self._closing.wait(seconds)
 
 
 class Snapshot:

@@ -314,6 +314,20 @@ def test_quick_run_finds_added_and_deleted_days(archive_copy: Path, tmp_path: Pa
     assert second.days == first.days
 
 
+def test_quick_run_after_only_a_deletion_deletes_the_day(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    # Every remaining folder unchanged, so the quick scan lists none: that is not an
+    # empty archive (it was refused as one).
+    age_folders(archive_copy)
+    first = run(archive_copy, tmp_path / "ix", workers=1)
+    deleted_day = sorted(p for p in (archive_copy / "news").glob("*/*/*") if p.is_dir())[0]
+    shutil.rmtree(deleted_day)
+    second = run(archive_copy, tmp_path / "ix", workers=1, quick=True)
+    assert (second.mode, second.days_changed, second.days_deleted) == ("incremental", 0, 1)
+    assert second.days == first.days - 1
+
+
 def test_quick_run_misses_a_page_edited_in_place_which_a_plain_run_finds(
     archive_copy: Path, tmp_path: Path
 ) -> None:

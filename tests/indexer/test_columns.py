@@ -13,11 +13,12 @@ from indexer.columns import (
     Columns,
     empty_columns,
     extend_columns,
+    link_key,
     load_columns,
     save_columns,
     title_words,
 )
-from indexer.event import Event
+from indexer.event import Event, Related
 from indexer.schema import TEXT_FIELDS
 
 
@@ -107,3 +108,23 @@ def test_empty_columns_have_no_documents_and_one_pointer() -> None:
     assert empty.doc_count == 0 and list(empty.context_ptr) == list(empty.domain_ptr) == [0]
     assert empty.live.dtype == np.bool_ and empty.lang.dtype == np.uint8
     assert set(empty.lengths) == set(TEXT_FIELDS) and empty.contexts == []
+
+
+def test_ids_aliases_and_related_ids_are_kept_as_keys_per_event() -> None:
+    linking = Event(
+        "news/2015/05/2/b", dt.date(2015, 5, 2), "en", "B",
+        related=(Related("news/2015/05/1/a-old", "A", ()),),
+    )  # fmt: skip
+    found = ColumnRows()
+    found.add(
+        Event("news/2015/05/1/a", dt.date(2015, 5, 1), "en", "A", aliases=("news/2015/05/1/a-old",))
+    )
+    found.add(linking)
+    columns = appended(appended(empty_columns(), ColumnRows()), found)
+
+    a, old, b = (
+        link_key(i) for i in ("news/2015/05/1/a", "news/2015/05/1/a-old", "news/2015/05/2/b")
+    )
+    assert columns.id_ptr.tolist() == [0, 2, 3] and columns.id_keys.tolist() == [a, old, b]
+    assert columns.link_ptr.tolist() == [0, 0, 1] and columns.link_keys.tolist() == [old]
+    assert len({a, old, b}) == 3 and link_key("news/2015/05/1/a") == a  # stable, distinct

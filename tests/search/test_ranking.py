@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from whoosh import query as wq
 
 from indexer.build import run
 from search import ranking, service
@@ -128,10 +127,14 @@ def test_links_are_counted_among_the_matches_only(search: Search) -> None:
 def test_backlinks_agree_with_the_related_lists_links_here(search: Search) -> None:
     snapshot = search.snapshot()
     priors = ranking.priors(snapshot)
-    for doc in snapshot.live_docs:
-        event = load_events(snapshot, [doc])[0]
-        linking = snapshot.evaluate(wq.Or([wq.Term("links", i) for i in event.all_ids])).docs
+    events = load_events(snapshot, snapshot.live_docs)
+    for doc, event in zip(snapshot.live_docs, events, strict=True):
+        linking = [
+            e for e in events if e is not event and {r.id for r in e.related} & set(event.all_ids)
+        ]
         assert priors.backlinks[doc] == len(linking), event.id
+        graph = ranking.link_graph(snapshot)
+        assert [events[list(snapshot.live_docs).index(d)] for d in graph.linking_to(doc)] == linking
 
 
 def test_the_central_event_comes_before_a_later_better_worded_side_note(search: Search) -> None:

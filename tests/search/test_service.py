@@ -380,3 +380,20 @@ def test_the_start_of_a_longer_word_is_completed_rather_than_corrected(search: S
     result = ask(search, q="flood")  # the archive says "floodwaters", and also "food"
     assert (result["corrected_from"], result["did_you_mean"]) == ("flood", "floodwaters")
     assert "brahmaputra" in result["hits"][0]["title"].casefold()
+
+
+def test_closing_a_search_ends_its_pending_warm_up_at_once(
+    example_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import service
+
+    monkeypatch.setattr(service, "WARM_UP_DELAY", 3600.0)
+    before = set(threading.enumerate())
+    with Search(example_index) as opened:
+        opened.snapshot()
+        warming = [
+            t for t in threading.enumerate() if t not in before and t.name.startswith("warm-")
+        ]
+        assert len(warming) == 1 and warming[0].is_alive()
+    warming[0].join(5)
+    assert not warming[0].is_alive()  # it slept an hour, holding the closed generation
