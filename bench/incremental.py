@@ -33,8 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import machine_line, shown
+from indexer.archive import LISTING_NAMES
 
 DAY = re.compile(r"news/(\d{4})/(\d{2})/(\d{1,2})")
+
+
+def pages_of(folder: Path) -> list[Path]:
+    """A day folder's event pages (its listings left out)."""
+    return [p for p in folder.glob("*.md") if p.name not in LISTING_NAMES]
 
 
 def last_day(archive: Path) -> tuple[dt.date, Path]:
@@ -45,7 +51,7 @@ def last_day(archive: Path) -> tuple[dt.date, Path]:
 
     days = [p for p in (archive / "news").glob("*/*/*") if DAY.search(p.as_posix())]
     for folder in sorted(days, key=key, reverse=True):
-        if any(p.name not in ("index.md", "README.md") for p in folder.glob("*.md")):
+        if pages_of(folder):
             return key(folder), folder
     raise SystemExit(f"{shown(archive)} has no day folder with events")
 
@@ -117,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
     newest, source = last_day(args.archive)
-    pages = len([p for p in source.glob("*.md") if p.name not in ("index.md", "README.md")])
+    pages = len(pages_of(source))
     print(f"{machine_line()}\n")
     print(f"`python -m bench.incremental --archive {shown(args.archive)} --index "
           f"{shown(args.index)} --days {args.days}`: each new day a copy of "

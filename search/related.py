@@ -197,8 +197,8 @@ def _gather(
             headings[linked] = (*headings.get(linked, ()), *link.contexts)
     day = np.asarray(snapshot.columns.day)
     own_day = int(day[docnum]) if docnum is not None else 0
-    no_doc = np.zeros(0, np.int32)
-    backlinks = link_graph(snapshot).linking_to(docnum) if docnum is not None else no_doc
+    graph = link_graph(snapshot)
+    backlinks = graph.linking_to(docnum) if docnum is not None else np.zeros(0, np.int32)
     newest = backlinks[np.argsort(-day[backlinks], kind="stable")][:MAX_BACKLINKS]
     for doc in newest:
         sources.setdefault(int(doc), set()).add("links here")

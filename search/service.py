@@ -58,11 +58,11 @@ def warm_up(snapshot: Snapshot) -> None:
     query pays for them (~2 s at 200k events)."""
 
     def work() -> None:
-        # Let the first requests through before taking the GIL; a generation closed
-        # meanwhile (replaced, or its Search closed) needs no warming.
+        # Let the first requests through before taking the GIL. A generation closed
+        # meanwhile (replaced, or its Search closed) needs no warming; one closed or
+        # removed by the indexer while warming stops there.
         if snapshot.whoosh_lock.wait_closed(WARM_UP_DELAY):
             return
-        # A generation replaced meanwhile (closed), or already removed by the indexer.
         with contextlib.suppress(ReaderClosed, FileNotFoundError):
             suggester(snapshot)
             spelling_words(snapshot)

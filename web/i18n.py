@@ -180,11 +180,11 @@ def _integer_format(locale: Locale) -> Callable[[int], str]:
     counts; Babel's general formatter costs ~0.07 ms each, this ~1 µs."""
     group = get_group_symbol(locale)
 
-    def grouped(n: int) -> str:
-        return f"{n:,}".replace(",", group) if n >= 0 else str(format_decimal(n, locale=locale))
-
     def babel(n: int) -> str:
         return str(format_decimal(n, locale=locale))
+
+    def grouped(n: int) -> str:
+        return f"{n:,}".replace(",", group) if n >= 0 else babel(n)
 
     same = all(grouped(n) == babel(n) for n in PROBES)
     return grouped if same else babel
