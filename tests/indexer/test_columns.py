@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.columns import (
     ColumnRows,
     Columns,
+    distinct,
     empty_columns,
     extend_columns,
     link_key,
@@ -128,3 +131,10 @@ def test_ids_aliases_and_related_ids_are_kept_as_keys_per_event() -> None:
     assert columns.id_ptr.tolist() == [0, 2, 3] and columns.id_keys.tolist() == [a, old, b]
     assert columns.link_ptr.tolist() == [0, 0, 1] and columns.link_keys.tolist() == [old]
     assert len({a, old, b}) == 3 and link_key("news/2015/05/1/a") == a  # stable, distinct
+
+
+@given(st.lists(st.integers(-(2**63), 2**63 - 1)))
+def test_distinct_gives_what_numpy_unique_gives(values: list[int]) -> None:
+    array = np.array(values, np.int64)
+    assert distinct(array).tolist() == np.unique(array).tolist()
+    assert distinct(array).dtype == np.int64

@@ -195,3 +195,11 @@ def test_links_to_an_event_indexed_later_or_deleted_follow_incremental_runs(
     for path in (archive / "news/2010/01/13").iterdir():
         path.unlink()
     assert backlinks_of_central() == 2  # a deleted event links to nothing
+
+
+@pytest.mark.parametrize("keys", [[3, 5, 9], [3, 5, 5, 9], []])
+def test_a_link_names_every_event_holding_its_key(keys: list[int]) -> None:
+    held, links = np.array(keys, np.int64), np.array([5, 1, 9, 12, 3], np.int64)
+    first = np.searchsorted(held, links)
+    named = ranking._named(held, links, first)
+    assert named.tolist() == [keys.count(int(link)) for link in links]
