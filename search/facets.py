@@ -143,9 +143,10 @@ def _values(
     if order == "count":  # most first, ties by name (stable across index generations)
         if len(nonzero) > CANDIDATES:
             nonzero = nonzero[np.argpartition(-counts[nonzero], CANDIDATES)[:CANDIDATES]]
-        nonzero = np.asarray(
-            sorted(nonzero, key=lambda i: (-counts[i], names[int(i)])), dtype=np.int64
-        )
+        # Sorted as Python ints: a key indexing numpy per candidate costs 10x more.
+        ranked = sorted(zip((-counts[nonzero]).tolist(), nonzero.tolist(), strict=True),
+                        key=lambda pair: (pair[0], names[pair[1]]))  # fmt: skip
+        nonzero = np.asarray([i for _, i in ranked], dtype=np.int64)
     shown = [int(i) for i in nonzero[:limit]]
     labels = label([i for i in shown if i not in selected]) if label else {}
     values = [
