@@ -201,8 +201,9 @@ class Search:
         end = min(request.offset + request.per_page, MAX_RESULTS)
         if not len(matches):  # nothing to rank: the priors are not even read
             return [], [], 0
-        key = self._key(snapshot, matches, request)
-        if request.group == GROUP_STORY:
+        grouped = request.group == GROUP_STORY  # groups need every match in order
+        key = self._key(snapshot, matches, request, None if grouped else end)
+        if grouped:
             ranked = np.argsort(key, kind="stable")
             best, more = threads.story_groups(snapshot, matches.docs[ranked])
             shown = slice(request.offset, max(end, request.offset))
@@ -210,11 +211,12 @@ class Search:
         return _ranked(key, request.offset, end), [], len(matches)
 
     def _key(
-        self, snapshot: Snapshot, matches: Matches, request: SearchRequest
+        self, snapshot: Snapshot, matches: Matches, request: SearchRequest, top: int | None
     ) -> npt.NDArray[np.float64]:
-        """Per match, its sort key: the smallest first."""
+        """Per match, its sort key: the smallest first (with *top*, exact for the first
+        *top* only)."""
         if request.sort == "relevance" and request.q.strip():
-            return relevance_key(snapshot, matches)  # BM25 x importance (search.ranking)
+            return relevance_key(snapshot, matches, top)  # BM25 x importance (search.ranking)
         day = np.asarray(snapshot.columns.day)[matches.docs].astype(np.float64)
         if request.sort == "oldest":
             return day + matches.docs / 1e9
@@ -243,7 +245,7 @@ class Search:
         the generation current now, even if another is published meanwhile."""
         snapshot = self.snapshot()
         final = self._find(snapshot, request).final
-        order = _ranked(self._key(snapshot, final, request), 0, limit) if len(final) else []
+        order = _ranked(self._key(snapshot, final, request, limit), 0, limit) if len(final) else []
         docs = [int(final.docs[i]) for i in order]
 
         def batches() -> Iterator[list[Event]]:

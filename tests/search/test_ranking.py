@@ -203,3 +203,17 @@ def test_a_link_names_every_event_holding_its_key(keys: list[int]) -> None:
     first = np.searchsorted(held, links)
     named = ranking._named(held, links, first)
     assert named.tolist() == [keys.count(int(link)) for link in links]
+
+
+@pytest.mark.parametrize("q", ["haiti", "earthquake haiti", "port"])
+def test_ranking_only_the_matches_able_to_reach_the_page_keeps_its_order(
+    search: Search, q: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ranked(per_page: int, page: int = 1) -> list[tuple[str, float]]:
+        params = [("q", q), ("per_page", str(per_page)), ("page", str(page))]
+        return [(h.event.id, h.score) for h in search.search(parse_request(params)).hits]
+
+    every = {n: ranked(n) for n in (1, 2, 3)} | {0: ranked(2, page=2)}
+    monkeypatch.setattr(ranking, "PRUNE_ABOVE", 0)  # prune even six matches
+    assert {n: ranked(n) for n in (1, 2, 3)} | {0: ranked(2, page=2)} == every
+    assert len(every[3]) == 3 or q == "port"
