@@ -7,7 +7,9 @@ import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,21 +98,34 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def cmd_watch(args: argparse.Namespace) -> int:
-    """``index --watch``: follow the archive (indexer.follow) until SIGTERM or SIGINT."""
-    import signal
-    import threading
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM or SIGINT sets *stop*; a second one stops at once (KeyboardInterrupt).
 
-    from indexer.follow import Published, follow
+    The signal may interrupt the main thread inside ``stop.wait()``, holding the Event's
+    lock: setting it from the handler would wait for that lock forever (a watcher that
+    ignored SIGTERM). So another thread sets it, and says so on stderr, once the
+    interrupted frame lets go."""
 
-    settings = settings_of(args)
-    stop = threading.Event()
+    def stopping() -> None:
+        stop.set()
+        print(f"{_now()} stopping after the run in progress", file=sys.stderr, flush=True)
 
     def on_signal(number: int, frame: Any) -> None:
         if stop.is_set():  # asked twice: stop now (the run in progress is abandoned)
             raise KeyboardInterrupt
-        stop.set()
-        print(f"{_now()} stopping after the run in progress", file=sys.stderr, flush=True)
+        threading.Thread(target=stopping, name="stop", daemon=True).start()
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, on_signal)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """``index --watch``: follow the archive (indexer.follow) until SIGTERM or SIGINT."""
+    from indexer.follow import Published, follow
+
+    settings = settings_of(args)
+    stop = threading.Event()
+    stop_on_signals(stop)
 
     def on_publish(done: Published) -> None:
         report = done.report
@@ -133,8 +148,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
     def on_error(exc: IndexerError) -> None:
         print(f"{_now()} eventsearch: error: {exc}; trying again", file=sys.stderr, flush=True)
 
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, on_signal)
     print(
         f"{_now()} watching {settings.archive} every {args.interval:g}s -> {settings.index}",
         file=sys.stderr,

@@ -281,6 +281,29 @@ def test_index_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert "stopping" in err
 
 
+# SIGTERM landing while the watcher's main thread holds its stop Event's lock (inside
+# stop.wait(), as it is between polls): the handler must not wait for that lock. In a
+# child process, so a handler that deadlocks fails the test by its timeout.
+SIGNAL_INSIDE_THE_WAIT = """
+import os, signal, threading
+from eventsearch.cli import stop_on_signals
+stop = threading.Event()
+stop_on_signals(stop)
+with stop._cond:  # CPython's Event: the lock stop.wait() holds around its checks
+    os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, in this frame
+print(stop.wait(10))
+"""
+
+
+def test_a_sigterm_landing_inside_the_watchers_wait_still_stops_it() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_INSIDE_THE_WAIT],
+        cwd=ROOT, capture_output=True, text=True, timeout=30, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "True"
+    assert "stopping after the run in progress" in done.stderr
+
+
 @pytest.mark.parametrize("unit", ["eventsearch-index.service", "eventsearch-replica.service"])
 def test_deploy_units_run_real_commands_and_options(unit: str) -> None:
     text = (ROOT / "deploy" / unit).read_text("utf-8")
