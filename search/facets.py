@@ -144,8 +144,8 @@ def _values(
         if len(nonzero) > CANDIDATES:
             nonzero = nonzero[np.argpartition(-counts[nonzero], CANDIDATES)[:CANDIDATES]]
         # Sorted as Python ints: a key indexing numpy per candidate costs 10x more.
-        ranked = sorted(zip((-counts[nonzero]).tolist(), nonzero.tolist(), strict=True),
-                        key=lambda pair: (pair[0], names[pair[1]]))  # fmt: skip
+        pairs = zip((-counts[nonzero]).tolist(), nonzero.tolist(), strict=True)
+        ranked = sorted(pairs, key=lambda pair: (pair[0], names[pair[1]]))
         nonzero = np.asarray([i for _, i in ranked], dtype=np.int64)
     shown = [int(i) for i in nonzero[:limit]]
     labels = label([i for i in shown if i not in selected]) if label else {}

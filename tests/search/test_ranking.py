@@ -205,15 +205,20 @@ def test_a_link_names_every_event_holding_its_key(keys: list[int]) -> None:
     assert named.tolist() == [keys.count(int(link)) for link in links]
 
 
-@pytest.mark.parametrize("q", ["haiti", "earthquake haiti", "port"])
+@pytest.mark.parametrize("q", ["haiti", "earthquake haiti", "earthquake"])
 def test_ranking_only_the_matches_able_to_reach_the_page_keeps_its_order(
     search: Search, q: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def ranked(per_page: int, page: int = 1) -> list[tuple[str, float]]:
-        params = [("q", q), ("per_page", str(per_page)), ("page", str(page))]
-        return [(h.event.id, h.score) for h in search.search(parse_request(params)).hits]
+    pages = [(1, 1), (2, 1), (3, 1), (2, 2)]  # (per_page, page)
 
-    every = {n: ranked(n) for n in (1, 2, 3)} | {0: ranked(2, page=2)}
+    def ranked() -> list[list[tuple[str, float]]]:
+        found = []
+        for per_page, page in pages:
+            params = [("q", q), ("per_page", str(per_page)), ("page", str(page))]
+            found.append([(h.event.id, h.score) for h in search.search(parse_request(params)).hits])
+        return found
+
+    assert search.search(parse_request([("q", q)])).total > 3  # matches left off the pages
+    every = ranked()
     monkeypatch.setattr(ranking, "PRUNE_ABOVE", 0)  # prune even six matches
-    assert {n: ranked(n) for n in (1, 2, 3)} | {0: ranked(2, page=2)} == every
-    assert len(every[3]) == 3 or q == "port"
+    assert ranked() == every
