@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -52,7 +52,9 @@ _HAN = HAN_CHARS
 HAN_RUN = re.compile(rf"[{_HAN}]+")
 _LETTERS = rf"[^\W{_HAN}]+"
 # "U.S." stays one word; apostrophes split ("Kuczynski's" -> "Kuczynski", "s").
-_RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>{_LETTERS}(?:\.{_LETTERS})*)")
+_WORD = rf"{_LETTERS}(?:\.{_LETTERS})*"
+_RUNS = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>{_WORD})")
+_WORDS = re.compile(_WORD)  # the words of _RUNS alone: no Han run can hold one
 _HAN_WORD = re.compile(rf"[{_HAN}0-9A-Za-z]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _UNIT = re.compile(rf"[{_HAN}]|[^{_HAN}]+")
@@ -223,23 +225,54 @@ def _units(text: str) -> list[str]:
 
 def analyze(text: str, *, stem: bool = True) -> Iterator[Term]:
     """The terms of *text*, in order. Stop words come out marked ``stopped``."""
-    stem_word = _stemmer().stemWord
     pos = -1
     for match in _RUNS.finditer(text):
         if match.lastgroup == "word":
-            word = fold(match.group())
             pos += 1
-            stopped = False
-            if stem and word.isascii():
-                if is_stop(word):
-                    stopped = True
-                elif word.isalpha():
-                    word = stem_word(word)
-            yield Term(word, match.start(), match.end(), pos, stopped)
+            raw = match.group()
+            found = _TERM_CACHE.get(raw) if stem else None
+            if found is None:
+                found = _term(raw, stem)
+            yield Term(found[0], match.start(), match.end(), pos, found[1])
             continue
         for word, start, end in _han_words(match.group(), match.start()):
             pos += 1
             yield Term(fold(word), start, end, pos, False)
+
+
+def word_spans(text: str, terms: Container[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word of *text* outside Han runs whose term, as :func:`analyze`
+    makes it, is in *terms*, in order: what a highlight marks for terms without Han
+    text, found without segmenting Han runs (none of their words could be one) or making
+    a :class:`Term` per word."""
+    for match in _WORDS.finditer(text):
+        raw = match.group()
+        found = _TERM_CACHE.get(raw) or _term(raw, True)
+        if found[0] in terms:
+            yield match.span()
+
+
+def _term(raw: str, stem: bool) -> tuple[str, bool]:
+    """One non-Han word as :func:`analyze` yields it: its term, and whether it is a
+    stop word (kept unstemmed); with *stem*, remembered in ``_TERM_CACHE``."""
+    word, stopped = fold(raw), False
+    if not stem:
+        return word, stopped
+    if word.isascii():
+        if is_stop(word):
+            stopped = True
+        elif word.isalpha():
+            word = _stemmer().stemWord(word)
+    if len(_TERM_CACHE) >= _WORD_CACHE_MAX:
+        _TERM_CACHE.clear()
+    _TERM_CACHE[raw] = (word, stopped)
+    return word, stopped
+
+
+# Queries, highlights and related events analyze the same words again and again (each
+# hit's title and summary, 20 per results page): a word's term is looked up, not folded
+# and stemmed each time. Bounded as _WORD_CACHE is, below.
+_TERM_CACHE: dict[str, tuple[str, bool]] = {}
 
 
 # A plain dict, emptied when full, not an LRU: looked up inline, once per indexed word,

@@ -14,12 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from indexer.places import LANGUAGES, place_name
 from indexer.text import name_key
 from search.errors import BadRequest, NotFound
-from search.facets import FacetValue, _csr_counts, apply, filter_masks
+from search.facets import FacetValue, Selection, apply, by_count, filter_masks, name_ranks
 from search.matches import Docs
 from search.query import any_words, build_query
 from search.results import SearchResult
@@ -69,13 +67,12 @@ def facet_values(
         raise NotFound(f"no list of values for {name[:40]!r}; try {' or '.join(LONG_FACETS)}")
     request = result.request
     docs = apply(matched_docs(snapshot, result), filter_masks(snapshot, request), skip=name)
-    counts = _csr_counts(snapshot, name, docs)
+    counts = Selection(snapshot, docs).counts(name)
     names: list[str] = getattr(snapshot.columns, f"{name}s")
     wanted = name_key(contains)
-    ids = [int(i) for i in np.flatnonzero(counts)]
+    ids = by_count(counts, name_ranks[name](snapshot)).tolist()
     if wanted:
         ids = [i for i in ids if any(wanted in name_key(n) for n in _names(name, names[i]))]
-    ids.sort(key=lambda i: (-counts[i], names[i]))
     pages = max(1, -(-len(ids) // FACET_PAGE))
     if not 1 <= page <= pages:
         raise BadRequest(f"page must be between 1 and {pages}, not {page}")

@@ -27,10 +27,9 @@ from indexer.dates import day_number
 from indexer.schema import context_key
 from search.matches import Docs
 from search.params import SearchRequest
-from search.snapshot import Snapshot
+from search.snapshot import Derived, Snapshot
 
 FACET_LIMIT = 20  # values shown per facet (selected values always shown)
-CANDIDATES = 1000  # values ranked exactly; past this, only the top counts are sorted
 SPARSE = 8  # facets of fewer than 1/8 of the documents read their entries by pointer
 Mask = npt.NDArray[np.bool_]
 FACET_NAMES = ("context", "domain", "place", "year", "month", "lang")
@@ -107,12 +106,19 @@ def filter_masks(snapshot: Snapshot, request: SearchRequest) -> dict[str, Mask]:
     return masks
 
 
-def apply(docs: Docs, masks: dict[str, Mask], skip: str | None = None) -> Docs:
-    keep = np.ones(len(docs), dtype=np.bool_)
+def kept(docs: Docs, masks: dict[str, Mask], skip: str | None = None) -> Mask | None:
+    """Which of *docs* every filter but *skip* keeps (None: all of them)."""
+    keep = None
     for name, mask in masks.items():
         if name != skip:
-            keep &= mask[docs]
-    return docs[keep]
+            keep = mask[docs] if keep is None else keep & mask[docs]
+    return keep
+
+
+def apply(docs: Docs, masks: dict[str, Mask], skip: str | None = None) -> Docs:
+    """The documents of *docs* every filter but *skip* keeps."""
+    keep = kept(docs, masks, skip)
+    return docs if keep is None else docs[keep]
 
 
 # A facet's selected values: index in the facet's names (a value it lacks: the value
@@ -129,6 +135,37 @@ def chosen(index: Mapping[str, int], requested: Iterable[str], key: Callable[[st
     return found
 
 
+def _name_ranks(names: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Each name's place in code-point order, so that "most first, ties by name" is one
+    integer key per value, sorted by numpy instead of a Python key per candidate."""
+    order = sorted(range(len(names)), key=names.__getitem__)
+    ranks = np.empty(len(names), np.int64)
+    ranks[order] = np.arange(len(names), dtype=np.int64)
+    return ranks
+
+
+def _ranks_of(kind: str) -> Derived[npt.NDArray[np.int64]]:
+    return Derived(lambda snapshot: _name_ranks(getattr(snapshot.columns, f"{kind}s")))
+
+
+# The name order of the long facets' values, once per generation.
+name_ranks = {kind: _ranks_of(kind) for kind in ("context", "domain", "place")}
+
+
+def by_count(
+    counts: npt.NDArray[np.int64], ranks: npt.NDArray[np.int64], limit: int | None = None
+) -> npt.NDArray[np.int64]:
+    """The values with a count, most first, ties by name (stable across index
+    generations): all of them, or the first *limit*, exactly, in time linear in the
+    values (the key ``rank - count * values`` is unique per value)."""
+    nonzero = np.flatnonzero(counts)
+    key = ranks[nonzero] - counts[nonzero].astype(np.int64) * len(ranks)
+    if limit is not None and len(nonzero) > limit:
+        top = np.argpartition(key, limit)[:limit]
+        nonzero, key = nonzero[top], key[top]
+    return nonzero[np.argsort(key)]
+
+
 def _values(
     names: Sequence[str],
     counts: npt.NDArray[np.int64],
@@ -136,18 +173,17 @@ def _values(
     limit: int,
     order: str = "count",
     label: Callable[[list[int]], dict[int, str]] | None = None,
+    ranks: npt.NDArray[np.int64] | None = None,
 ) -> tuple[tuple[FacetValue, ...], bool]:
     """The top *limit* values by count (or all in name order), then every selected value
-    not among them, each with its count; *label* renames the shown values."""
-    nonzero = np.flatnonzero(counts)
-    if order == "count":  # most first, ties by name (stable across index generations)
-        if len(nonzero) > CANDIDATES:
-            nonzero = nonzero[np.argpartition(-counts[nonzero], CANDIDATES)[:CANDIDATES]]
-        # Sorted as Python ints: a key indexing numpy per candidate costs 10x more.
-        pairs = zip((-counts[nonzero]).tolist(), nonzero.tolist(), strict=True)
-        ranked = sorted(pairs, key=lambda pair: (pair[0], names[pair[1]]))
-        nonzero = np.asarray([i for _, i in ranked], dtype=np.int64)
-    shown = [int(i) for i in nonzero[:limit]]
+    not among them, each with its count; *label* renames the shown values; *ranks* is
+    the names' order when known (:data:`name_ranks`)."""
+    with_count = int(np.count_nonzero(counts))
+    if order == "count":
+        ids = by_count(counts, _name_ranks(names) if ranks is None else ranks, limit)
+    else:
+        ids = np.flatnonzero(counts)[:limit]
+    shown = ids.tolist()
     labels = label([i for i in shown if i not in selected]) if label else {}
     values = [
         FacetValue(selected.get(i) or labels.get(i) or names[i], int(counts[i]), i in selected)
@@ -156,33 +192,49 @@ def _values(
     listed = set(shown)
     rest = sorted((value, key) for key, value in selected.items() if key not in listed)
     values += [FacetValue(v, int(counts[k]) if isinstance(k, int) else 0, True) for v, k in rest]
-    return tuple(values), len(nonzero) > limit
+    return tuple(values), with_count > limit
 
 
-def _entries(snapshot: Snapshot, kind: str, docs: Docs) -> Mask | npt.NDArray[np.int64]:
-    """The entries of the *kind* CSR that belong to *docs* (unique document numbers): a
-    mask over all entries, or for a few documents their positions, read from the
-    pointers. A mask costs a pass over every document and entry of the archive, so a
-    search finding nothing or little (most searches) would pay for the archive's size."""
-    if len(docs) * SPARSE >= snapshot.doc_total:
-        owners = _owners(snapshot, kind)
-        mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
-        mask[docs] = True
-        return mask[owners]
-    if not len(docs):
-        return np.empty(0, np.int64)
-    ptr = np.asarray(getattr(snapshot.columns, f"{kind}_ptr"))
-    starts, ends = ptr[docs].astype(np.int64), ptr[docs + 1].astype(np.int64)
-    sizes = ends - starts
-    # Entry j of the k-th document is at starts[k] + j: one arange, shifted per document.
-    shift = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-    return shift + np.arange(int(sizes.sum()), dtype=np.int64)
+class Selection:
+    """Documents (unique numbers) whose entries several facets count: the entries of
+    each CSR are found once, and, for many documents, through one mask over every
+    document shared by all the facets (a mask costs a pass over every document and entry
+    of the archive, so a search finding little, most searches, reads pointers instead:
+    it would otherwise pay for the archive's size)."""
 
+    def __init__(self, snapshot: Snapshot, docs: Docs) -> None:
+        self.snapshot, self.docs = snapshot, docs
+        self._mask: Mask | None = None
+        self._entries: dict[str, Mask | npt.NDArray[np.int64]] = {}
 
-def _csr_counts(snapshot: Snapshot, kind: str, docs: Docs) -> npt.NDArray[np.int64]:
-    ids = np.asarray(getattr(snapshot.columns, f"{kind}_ids"))
-    names = getattr(snapshot.columns, f"{kind}s")
-    return np.bincount(ids[_entries(snapshot, kind, docs)], minlength=len(names))
+    def entries(self, kind: str) -> Mask | npt.NDArray[np.int64]:
+        """The entries of the *kind* CSR that belong to the documents: a mask over all
+        entries, or their positions, read from the pointers."""
+        if kind not in self._entries:
+            self._entries[kind] = self._find(kind)
+        return self._entries[kind]
+
+    def _find(self, kind: str) -> Mask | npt.NDArray[np.int64]:
+        snapshot, docs = self.snapshot, self.docs
+        if len(docs) * SPARSE >= snapshot.doc_total:
+            if self._mask is None:
+                self._mask = np.zeros(snapshot.doc_total, dtype=np.bool_)
+                self._mask[docs] = True
+            return self._mask[_owners(snapshot, kind)]
+        if not len(docs):
+            return np.empty(0, np.int64)
+        ptr = np.asarray(getattr(snapshot.columns, f"{kind}_ptr"))
+        starts, ends = ptr[docs].astype(np.int64), ptr[docs + 1].astype(np.int64)
+        sizes = ends - starts
+        # Entry j of the k-th document is at starts[k] + j: one arange, shifted per document.
+        shift = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        return shift + np.arange(int(sizes.sum()), dtype=np.int64)
+
+    def counts(self, kind: str) -> npt.NDArray[np.int64]:
+        """Per value of the *kind* facet, its entries among the documents."""
+        cols = self.snapshot.columns
+        ids = np.asarray(getattr(cols, f"{kind}_ids"))
+        return np.bincount(ids[self.entries(kind)], minlength=len(getattr(cols, f"{kind}s")))
 
 
 def context_spellings(snapshot: Snapshot, name: str) -> list[str]:
@@ -194,7 +246,9 @@ def context_spellings(snapshot: Snapshot, name: str) -> list[str]:
     return [] if choices is None else [spellings[s] for s in choices.tolist()]
 
 
-def matching_spellings(snapshot: Snapshot, docs: Docs) -> Callable[[list[int]], dict[int, str]]:
+def matching_spellings(
+    snapshot: Snapshot, within: Selection
+) -> Callable[[list[int]], dict[int, str]]:
     """Labels for contexts: of each one's spellings, the one most of *docs* use (ties:
     the index's label, then code-point order); computed only for the contexts shown."""
 
@@ -203,7 +257,7 @@ def matching_spellings(snapshot: Snapshot, docs: Docs) -> Callable[[list[int]], 
         several = [i for i in ids if i in choices]
         if not several:
             return {}
-        entries = np.asarray(cols.context_spelling_ids)[_entries(snapshot, "context", docs)]
+        entries = np.asarray(cols.context_spelling_ids)[within.entries("context")]
         uses = np.bincount(entries, minlength=len(cols.context_spellings))
         spell = cols.context_spellings
         best = {
@@ -223,40 +277,51 @@ def compute_facets(
 ) -> list[Facet]:
     """Counts for each facet over *docs* (query matches before filters)."""
     cols = snapshot.columns
-    context_docs = apply(docs, masks, skip="context")
+    every = Selection(snapshot, apply(docs, masks))  # under every filter: most facets'
+
+    def under(name: str) -> Selection:  # under every filter but the facet's own
+        return Selection(snapshot, apply(docs, masks, skip=name)) if name in masks else every
+
+    context = under("context")
     values, truncated = _values(
         cols.contexts,
-        _csr_counts(snapshot, "context", context_docs),
+        context.counts("context"),
         chosen(snapshot.context_index, request.contexts, context_key),
         FACET_LIMIT,
-        label=matching_spellings(snapshot, context_docs),
+        label=matching_spellings(snapshot, context),
+        ranks=name_ranks["context"](snapshot),
     )
     facets = [Facet("context", values, truncated)]
-    facets.append(
-        _named_facet(snapshot, "domain", apply(docs, masks, skip="domain"), request.domains)
-    )
-    facets.append(_named_facet(snapshot, "place", apply(docs, masks, skip="place"), request.places))
-    facets.append(_year_facet(snapshot, apply(docs, masks, skip="year"), request.years))
+    facets.append(_named_facet(snapshot, "domain", under("domain"), request.domains))
+    facets.append(_named_facet(snapshot, "place", under("place"), request.places))
+    facets.append(_year_facet(snapshot, under("year").docs, request.years))
     if len(request.years) == 1:
-        in_year = apply(docs, masks, skip="month")
+        in_year = under("month").docs
         in_year = in_year[snapshot.years[in_year] == request.years[0]]
         counts = np.bincount(snapshot.months[in_year], minlength=13)[1:]
         names = [f"{request.years[0]}-{m:02d}" for m in range(1, 13)]
         values, _ = _values(names, counts, _by_name(names, request.months), 12, order="name")
         facets.append(Facet("month", values, False))
-    lang_counts = np.bincount(cols.lang[apply(docs, masks, skip="lang")], minlength=len(cols.langs))
+    lang_counts = np.bincount(cols.lang[under("lang").docs], minlength=len(cols.langs))
     values, _ = _values(cols.langs, lang_counts, _by_name(cols.langs, request.langs), 10)
     facets.append(Facet("lang", values, False))
     return facets
 
 
-def _named_facet(snapshot: Snapshot, kind: str, docs: Docs, selected: Sequence[str]) -> Facet:
+def _named_facet(
+    snapshot: Snapshot, kind: str, within: Selection, selected: Sequence[str]
+) -> Facet:
     """A CSR facet whose values are their names as the request gives them (a domain,
-    a place's code), counted over *docs*."""
+    a place's code), counted over *within*."""
     index: Mapping[str, int] = getattr(snapshot, f"{kind}_index")
     names = getattr(snapshot.columns, f"{kind}s")
-    counts = _csr_counts(snapshot, kind, docs)
-    values, truncated = _values(names, counts, chosen(index, selected, str), FACET_LIMIT)
+    values, truncated = _values(
+        names,
+        within.counts(kind),
+        chosen(index, selected, str),
+        FACET_LIMIT,
+        ranks=name_ranks[kind](snapshot),
+    )
     return Facet(kind, values, truncated)
 
 

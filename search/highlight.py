@@ -18,10 +18,9 @@ snippet then shows the summary's start.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
 from html import escape
 
-from indexer.analysis import Term, analyze, fold_chars
+from indexer.analysis import fold_chars, word_spans
 from indexer.text import has_han
 
 SNIPPET_CHARS = 240
@@ -41,11 +40,6 @@ def clip(text: str, limit: int = TEXT_CHARS) -> str:
     return text[: space if space > 0 else limit].rstrip()
 
 
-def _terms(text: str, limit: int) -> Iterator[Term]:
-    """The analyzed words of the first *limit* characters of *text* (whole words only)."""
-    return analyze(clip(text, limit))
-
-
 def match_spans(
     text: str, terms: set[str], scan: int = SCAN_CHARS, after: int | None = None
 ) -> list[Span]:
@@ -55,12 +49,14 @@ def match_spans(
     if not terms or not text:
         return []
     han = {t for t in terms if has_han(t)}
-    substrings = _substring_spans(clip(text, scan), han)
-    # Han terms are all found as substrings: segment the text only for the others.
-    words = ((t.start, t.end) for t in _terms(text, scan) if t.text in terms) if terms - han else ()
+    shown = clip(text, scan)
+    substrings = _substring_spans(shown, han)
+    # Han terms are all found as substrings; the other terms are words outside Han runs.
+    words = word_spans(shown, terms - han) if len(han) < len(terms) else iter(())
+    found = heapq.merge(substrings, words) if substrings else words  # words read lazily
     spans: list[Span] = []
     stop = scan
-    for start, end in heapq.merge(substrings, words):  # words read lazily, up to *stop*
+    for start, end in found:  # up to *stop*
         if start >= stop:
             break
         if not spans and after is not None:

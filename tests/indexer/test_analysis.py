@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh.analysis import Analyzer
 
 from indexer.analysis import (
     GramAnalyzer,
+    analyze,
     fold_chars,
     gram_positions,
     gram_text,
@@ -15,7 +18,9 @@ from indexer.analysis import (
     query_grams,
     text_analyzer,
     to_simplified,
+    word_spans,
 )
+from indexer.text import has_han
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +273,18 @@ def test_offsets_account_for_the_start_char(analyzer: Analyzer) -> None:
     (token,) = analyzer("龍捲風", chars=True, start_char=10)
 
     assert (token.text, token.startchar, token.endchar) == ("龙卷风", 10, 13)
+
+
+WORDS = ["The", "U.S.", "troops", "may", "Café", "İstanbul", "ＡＢＣ", "中华人民", "共和国", "at"]
+
+
+@given(st.lists(st.sampled_from([*WORDS, " ", ".", "'", "-"]), max_size=30), st.data())
+def test_word_spans_are_the_analyzed_words_outside_han_runs_that_are_terms(
+    parts: list[str], data: st.DataObject
+) -> None:
+    text = "".join(parts)
+    analyzed = [t for t in analyze(text) if not has_han(t.text)]
+    terms = data.draw(st.sets(st.sampled_from([t.text for t in analyzed] or ["none"])))
+    expected = [(t.start, t.end) for t in analyzed if t.text in terms]
+    assert list(word_spans(text, terms)) == expected
+    assert list(word_spans(text, terms)) == expected  # and again, from the cache

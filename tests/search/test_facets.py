@@ -7,10 +7,13 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.build import run
-from search.facets import FACET_LIMIT
+from search.facets import FACET_LIMIT, _values
 from search.params import parse_request
 from search.service import Search
 
@@ -139,3 +142,20 @@ def test_a_place_filter_keeps_its_events_and_its_facet_counts_the_rest(placed: S
     assert result["total"] == 1
     assert facet(placed, "place", ("place", "JP")) == [("FR", 3, False), ("JP", 1, True)]
     assert facet(placed, "place", ("place", "ZZ"))[-1] == ("ZZ", 0, True)
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=3), st.integers(0, 4)), unique_by=lambda p: p[0], max_size=80
+    ),
+    st.integers(1, 30),
+)
+def test_values_are_most_first_then_by_name_exactly_however_many_tie(
+    pairs: list[tuple[str, int]], limit: int
+) -> None:
+    names = [name for name, _ in pairs]
+    counts = np.array([count for _, count in pairs], dtype=np.int64)
+    values, truncated = _values(names, counts, {}, limit)
+    expected = sorted(((n, c) for n, c in pairs if c), key=lambda p: (-p[1], p[0]))
+    assert [(v.value, v.count) for v in values] == expected[:limit]
+    assert truncated == (len(expected) > limit)
