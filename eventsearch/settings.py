@@ -233,6 +233,13 @@ SETTINGS: tuple[Setting[Any], ...] = (
         "memory per worker for the index's term arrays and phrase matches, kept while a "
         "generation is served",
     ),
+    Setting(
+        "malloc_arenas",
+        "2",
+        whole(0),
+        "glibc malloc arenas per worker: more let each request thread keep the memory it "
+        "freed, so a worker grows under concurrent load (0: glibc's default, 8 per core)",
+    ),
     Setting("forwarded_allow_ips", "127.0.0.1", TEXT, "proxies trusted for X-Forwarded-* headers"),
     Setting("log_level", "info", choice(*LOG_LEVELS), "uvicorn log level"),
     Setting(
@@ -295,6 +302,7 @@ class Settings:
     cache_seconds: int
     cache_mb: int
     term_cache_mb: int
+    malloc_arenas: int
     forwarded_allow_ips: str
     log_level: str
     read_only: bool

@@ -25,6 +25,7 @@ from search.service import Search
 from web import api, export, feeds, i18n, opensearch, twins
 from web.caching import version
 from web.errors import error_response, handle_error
+from web.memory import limit_malloc_arenas
 from web.middleware import RateLimit, RequestLog, SecurityHeaders
 from web.response_cache import ResponseCache
 from web.state import AppState, state
@@ -93,6 +94,7 @@ def trusted_hosts(allowed: tuple[str, ...]) -> list[Middleware]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
+    limit_malloc_arenas(settings.malloc_arenas)  # before the request threads exist
     cache = settings.cache_mb << 20
     search = Search(
         settings.index, cache_bytes=cache * 2 // 3, term_cache_bytes=settings.term_cache_mb << 20
