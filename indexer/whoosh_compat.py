@@ -48,7 +48,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_uint
+from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -183,6 +183,64 @@ def _walked(matcher: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32
         weights.append(matcher.weight())
         matcher.next()
     return np.asarray(ids, np.int64), np.asarray(weights, np.float32)
+
+
+def posting_positions(
+    matcher: Any,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The document numbers of a term's postings in one segment (deleted ones too), how
+    often it occurs in each, and its positions there, all in order, read a block at a
+    time. Each posting's value is ``whoosh.formats.Positions.encode``'s: a 4-byte count,
+    then the pickled list of position deltas (its final STOP byte maybe dropped), so one
+    ``pickle.loads`` a posting and one cumulative sum replace ``value_as("positions")``'s
+    walk: 2-3x faster."""
+    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if type(leaf) is not W3LeafMatcher or leaf._byteids or leaf._fixedsize not in (None, -1):
+        return _walked_positions(matcher)
+    ids, deltas = [], []
+    while leaf.is_active():
+        if leaf._data is None:
+            leaf._read_data()
+        ids.append(np.cumsum(np.asarray(leaf._data[0], np.int64)))
+        deltas += [_deltas(value) for value in leaf._data[2]]
+        leaf._next_block()
+    if not ids:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty
+    counts = np.fromiter(map(len, deltas), np.int64, len(deltas))
+    flat = np.fromiter((d for ds in deltas for d in ds), np.int64, int(counts.sum()))
+    return np.concatenate(ids), counts, _restarted_cumsum(flat, counts)
+
+
+def _deltas(value: bytes) -> list[int]:
+    body = value[_INT_SIZE:]
+    deltas: list[int] = pickle.loads(body if body.endswith(b".") else body + b".")
+    return deltas
+
+
+def _restarted_cumsum(
+    flat: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """The running sums of *flat*, started again at each of its runs of *counts* values."""
+    sums = np.cumsum(flat)
+    ends = np.cumsum(counts)
+    before = np.concatenate([[0], sums[ends[:-1] - 1]]) if len(counts) else sums[:0]
+    return sums - np.repeat(before, counts)
+
+
+def _walked_positions(
+    matcher: Any,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`posting_positions` by the public API, a posting at a time."""
+    ids, counts, positions = [], [], []
+    while matcher.is_active():
+        found = matcher.value_as("positions")
+        ids.append(matcher.id())
+        counts.append(len(found))
+        positions += found
+        matcher.next()
+    return (np.asarray(ids, np.int64), np.asarray(counts, np.int64),
+            np.asarray(positions, np.int64))  # fmt: skip
 
 
 # -- writing one segment per process --------------------------------------------------------

@@ -3,15 +3,16 @@
 Whoosh stays the index of record; what it does per posting in Python, we do once per
 generation: a term's postings become two arrays (document numbers, BM25F partial
 scores) the first time the term is used, kept in the generation's cache, and every later
-query combines arrays with the set algebra of :mod:`search.matches`. Phrases of words
-are checked by Whoosh (positions), phrases of character grams by :func:`consecutive`,
-both cached the same way. Prefix and fuzzy clauses expand to vocabulary terms,
+query combines arrays with the set algebra of :mod:`search.matches`. A phrase is found
+from its words' positions, read a block at a time (phrases of words by :func:`in_order`,
+which steps over the gaps stop words leave, phrases of character grams by
+:func:`consecutive`), and cached the same way. Prefix and fuzzy clauses expand to vocabulary terms,
 ``QUERY_EXPANSION`` at most for all the clauses of one query together, so a query's
 first use reads a bounded number of postings lists.
 
 Each query class has its rule, registered with :func:`functools.singledispatch`; a
-class without one (a phrase of words, or anything Whoosh adds) is left to Whoosh's own
-searcher. What evaluation reads is a :class:`Source` (the open generation,
+class without one (anything Whoosh adds) is left to Whoosh's own searcher. What
+evaluation reads is a :class:`Source` (the open generation,
 :class:`search.snapshot.Snapshot`), and which words a fuzzy clause means is asked of an
 :data:`Expander` passed in (the snapshot's spelling vocabulary, :mod:`search.spelling`):
 both come from above, so this module imports neither.
@@ -28,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
-from indexer.columns import Columns
+from indexer.columns import Columns, distinct
 from indexer.dates import day_number
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS
 from search.lru import LRU
@@ -40,6 +41,7 @@ from search.matches import (
     consecutive,
     empty,
     exclude,
+    in_order,
     intersect,
     union,
     unscored,
@@ -206,9 +208,10 @@ def _fuzzy(query: wq.FuzzyTerm, run: _Run) -> Matches:
 
 @_matches.register(wq.Phrase)
 def _phrase(query: wq.Phrase, run: _Run) -> Matches:
-    if query.fieldname not in TEXT_OF_GRAMS:
-        return _by_whoosh(query, run.source)
     source, field, words = run.source, query.fieldname, tuple(query.words)
+    if field not in TEXT_OF_GRAMS:
+        key = ("words", field, words, query.slop)
+        return _cached(source, key, lambda: _word_phrase(source, query))
     return _cached(source, ("grams", field, words), lambda: _gram_phrase(source, field, words))
 
 
@@ -241,6 +244,21 @@ def _gram_phrase(source: Source, field: str, words: tuple[str, ...]) -> Matches:
     starts = consecutive([by_word[w] for w in words])
     docs, counts = np.unique(starts >> 32, return_counts=True)
     return _scored(source, field, docs.astype(np.int32), counts * source.boosts[field])
+
+
+def _word_phrase(source: Source, query: wq.Phrase) -> Matches:
+    """A phrase of words, found from their positions (:func:`in_order`), scored by its
+    words and boosted as a phrase."""
+    field, words = query.fieldname, list(query.words)
+    if not words:
+        return empty()
+    scored = intersect([_term_matches(source, f, t) for f, t in query.iter_all_terms()])
+    if not len(scored):
+        return scored
+    occurrences = [_positions(source, field, w) for w in words]
+    docs = distinct(in_order(occurrences, query.slop) >> 32)
+    keep = np.isin(scored.docs, docs, assume_unique=True)
+    return Matches(scored.docs[keep], scored.scores[keep] * PHRASE_BOOST)
 
 
 def _positions(source: Source, field: str, text: str) -> Keys:

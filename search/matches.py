@@ -112,6 +112,23 @@ def consecutive(occurrences: list[Keys]) -> Keys:
     return starts
 
 
+def in_order(occurrences: list[Keys], slop: int) -> Keys:
+    """Where the words of a phrase occur in order, each 1 to *slop* positions after the
+    one before (*slop* 1: adjacent; more, to step over the stop words a query dropped):
+    the keys of the last word's occurrences that end such a chain. What Whoosh's
+    ``Phrase`` (an ordered ``SpanNear2``, ``mindist`` 1) matches, from sorted keys: a
+    key one to *slop* on from another stays in its document (positions < 2 ** 32)."""
+    ends = occurrences[0]
+    for keys in occurrences[1:]:
+        if not len(ends):
+            break
+        reached = np.zeros(len(keys), dtype=np.bool_)
+        for step in range(1, slop + 1):
+            reached |= np.isin(keys, ends + step, assume_unique=True)
+        ends = keys[reached]
+    return ends
+
+
 def bm25(
     tf: npt.NDArray[Any],
     length: npt.NDArray[Any],

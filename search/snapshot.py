@@ -41,7 +41,7 @@ from indexer.columns import Columns, distinct, load_columns, load_vocab, owners
 from indexer.dates import calendar_parts, day_months, day_years
 from indexer.postings import PostingsTable, load_postings
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
-from indexer.whoosh_compat import open_searcher
+from indexer.whoosh_compat import open_searcher, posting_positions
 from search.evaluate import TermCache
 from search.evaluate import evaluate as evaluate_query
 from search.lru import LRU
@@ -171,22 +171,17 @@ class Snapshot:
 
     def positions(self, field: str, text: str) -> Keys:
         """The term's occurrences in live documents, as sorted keys document << 32 | position."""
-        docs: list[int] = []
-        counts: list[int] = []
-        positions: list[int] = []
+        parts = []
         with self.whoosh_lock:
-            if (field, text) not in self.reader:
-                return np.empty(0, np.int64)
-            matcher = self.reader.postings(field, text)
-            while matcher.is_active():
-                found = matcher.value_as("positions")
-                docs.append(matcher.id())
-                counts.append(len(found))
-                positions.extend(found)
-                matcher.next()
-        owner = np.repeat(np.asarray(docs, np.int64), counts)
-        keys = (owner << 32) | np.asarray(positions, np.int64)
-        return keys[np.asarray(self.columns.live)[owner]] if len(keys) else keys
+            for reader, offset in self.reader.leaf_readers():
+                if (field, text) in reader:
+                    docs, counts, positions = posting_positions(reader.postings(field, text))
+                    parts.append((np.repeat(docs + offset, counts) << 32) | positions)
+        if not parts:
+            return np.empty(0, np.int64)
+        keys: Keys = np.concatenate(parts)
+        live: Keys = keys[np.asarray(self.columns.live)[keys >> 32]]
+        return live
 
     def expand_prefix(self, field: str, prefix: str, limit: int) -> list[str]:
         """The first *limit* terms of *field* that start with *prefix*."""

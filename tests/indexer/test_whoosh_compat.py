@@ -138,6 +138,25 @@ def test_block_reads_of_postings_with_weights_equal_whoosh_reading_them_one_by_o
                 assert fast_weights.dtype == np.float32 and fast_weights.tolist() == weights
 
 
+def test_block_reads_of_positions_equal_whoosh_reading_them_one_by_one(
+    leaves: list[Any],
+) -> None:
+    for leaf in leaves:
+        for field in ("title", "summary", "story", "title_grams"):
+            for term in itertools.islice(leaf.lexicon(field), 0, None, 3):
+                matcher, ids, counts, positions = leaf.postings(field, term), [], [], []
+                while matcher.is_active():
+                    found = matcher.value_as("positions")
+                    ids.append(matcher.id())
+                    counts.append(len(found))
+                    positions += found
+                    matcher.next()
+                fast = whoosh_compat.posting_positions(leaf.postings(field, term))
+                assert [a.tolist() for a in fast] == [ids, counts, positions]
+                assert [a.tolist() for a in whoosh_compat._walked_positions(
+                    leaf.postings(field, term))] == [ids, counts, positions]  # fmt: skip
+
+
 def test_postings_behind_a_deleted_documents_filter_are_read_by_block(
     leaves: list[Any],
 ) -> None:

@@ -105,6 +105,9 @@ def phrases_in_titles(snapshot: Snapshot) -> list[wq.Phrase]:
             title = snapshot.searcher.stored_fields(doc)["title"]
         words = [term for term, _ in analyze(title)]
         found += [wq.Phrase("title", words[i : i + 2]) for i in range(len(words) - 1)]
+        # with a word left out, as a stop word leaves a gap (slop 2), and reversed
+        found += [wq.Phrase("title", words[i : i + 3 : 2], slop=2) for i in range(len(words) - 2)]
+        found += [wq.Phrase("title", words[i + 1 :: -1][:2]) for i in range(len(words) - 1)]
         found += [wq.Phrase("title_grams", g[:3]) for g in query_grams(title) if len(g) > 1]
     return found
 
@@ -120,9 +123,9 @@ def queries(snapshot: Snapshot) -> st.SearchStrategy[wq.Query]:
         lambda f: st.sampled_from(terms[f]).map(lambda t: wq.Prefix(f, t[: max(1, len(t) // 2)]))
     )
     phrase = st.sampled_from(("title", "summary", "title_grams")).flatmap(
-        lambda f: st.lists(st.sampled_from(terms[f]), min_size=2, max_size=3).map(
-            lambda words: wq.Phrase(f, words)
-        )
+        lambda f: st.tuples(
+            st.lists(st.sampled_from(terms[f]), min_size=2, max_size=3), st.integers(1, 3)
+        ).map(lambda words_slop: wq.Phrase(f, words_slop[0], slop=words_slop[1]))
     )
     phrase |= st.sampled_from(phrases_in_titles(snapshot))
     day = st.dates(FIRST_DAY, FIRST_DAY + dt.timedelta(days=1000)).map(
