@@ -240,6 +240,14 @@ class DocSets:
         return np.flatnonzero(mask).astype(np.int32)
 
     def _read(self, fieldname: str, text: str) -> Docs:
+        """The term's live documents: a slice of the generation's postings table when
+        the term is frequent (at 1M events, re-reading the frequent words from Whoosh,
+        as the budget above evicts them, took most of the suggester's build), else read
+        from Whoosh a block at a time."""
+        table = self.snapshot.table
+        tabled = table.find(fieldname, text) if table is not None else None
+        if tabled is not None:
+            return tabled[0]  # live documents only, numbered as here
         parts = []
         term = text.encode("utf-8")
         with self.snapshot.whoosh_lock:

@@ -231,3 +231,13 @@ def test_document_sets_are_the_engine_answers_without_scores(
     assert np.array_equal(DocSets(snapshot).of(parsed), snapshot.evaluate(parsed).docs)
     mixed = wq.Or([parsed, wq.Term("lang", "zh")])
     assert np.array_equal(DocSets(snapshot).of(mixed), snapshot.evaluate(mixed).docs)
+
+
+@pytest.mark.parametrize("text", ["美国", "选举 美国", "地震", "联合国 OR 欧盟"])
+def test_document_sets_of_frequent_words_read_from_the_postings_table_are_the_engines(
+    zh_search: Search, text: str
+) -> None:
+    snapshot = zh_search.snapshot()
+    assert snapshot.table is not None and snapshot.table.find("title", "美国") is not None
+    parsed = build_query(text).query
+    assert np.array_equal(DocSets(snapshot).of(parsed), snapshot.evaluate(parsed).docs)
