@@ -19,6 +19,20 @@ from bench.queries import Params
 BACKGROUND = ("warm-", "suggest-")  # search.service.warm_up's thread, then the suggester's
 
 
+def settle(timeout: float = 900.0) -> float:
+    """Wait for this process's background work on a snapshot: ``search.service.warm_up``
+    (after a short delay) builds the suggester, whose ``suggest-…`` thread reads stored
+    fields and postings under the reader's lock the searches read through, so queries
+    timed meanwhile measure that contention, not search. Returns the seconds waited."""
+    started = time.perf_counter()
+    deadline = time.monotonic() + timeout
+    for prefix in BACKGROUND:  # in order: the warm-up thread starts the suggester's
+        for thread in threading.enumerate():
+            if thread.name.startswith(prefix):
+                thread.join(max(0.0, deadline - time.monotonic()))
+    return time.perf_counter() - started
+
+
 class EventsearchPeer:
     """eventsearch in process (no result cache) and the URL of its search API."""
 
@@ -35,17 +49,8 @@ class EventsearchPeer:
         self.service.snapshot()
 
     def settle(self, timeout: float = 900.0) -> float:
-        """Wait for the background work that opening starts: ``search.service.warm_up``
-        (after a short delay) builds the suggester, whose ``suggest-…`` thread reads stored
-        fields under the reader's lock the hits read through, so queries timed meanwhile
-        measure that contention, not search. Returns the seconds waited."""
-        started = time.perf_counter()
-        deadline = time.monotonic() + timeout
-        for prefix in BACKGROUND:  # in order: the warm-up thread starts the suggester's
-            for thread in threading.enumerate():
-                if thread.name.startswith(prefix):
-                    thread.join(max(0.0, deadline - time.monotonic()))
-        return time.perf_counter() - started
+        """Wait for the background work that opening starts (:func:`settle`)."""
+        return settle(timeout)
 
     def close(self) -> None:
         if self.service is not None:
