@@ -262,7 +262,7 @@ def _word_phrase(source: Source, query: wq.Phrase) -> Matches:
 
 
 def _positions(source: Source, field: str, text: str) -> Keys:
-    return _cached(source, ("gram keys", field, text), lambda: source.positions(field, text))
+    return _cached(source, ("positions", field, text), lambda: source.positions(field, text))
 
 
 def _by_whoosh(query: wq.Query, source: Source) -> Matches:
@@ -294,5 +294,5 @@ def _scored(source: Source, field: str, docs: Docs, tf: npt.NDArray[Any]) -> Mat
 
 def _cached(source: Source, key: Hashable, make: Callable[[], T]) -> T:
     """The value kept for *key*, else ``make()``; a key's first part says what it holds
-    (``"gram keys"``: :data:`Keys`, the others :class:`Matches`), so its type is *make*'s."""
+    (``"positions"``: :data:`Keys`, the others :class:`Matches`), so its type is *make*'s."""
     return cast(T, source.cache.get(key, make))

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from indexer.dates import day_number
 from indexer.schema import context_key
-from search.matches import Docs
+from search.matches import Docs, Matches
 from search.params import SearchRequest
 from search.snapshot import Derived, Snapshot
 
@@ -119,6 +119,12 @@ def apply(docs: Docs, masks: dict[str, Mask], skip: str | None = None) -> Docs:
     """The documents of *docs* every filter but *skip* keeps."""
     keep = kept(docs, masks, skip)
     return docs if keep is None else docs[keep]
+
+
+def filtered(matches: Matches, masks: dict[str, Mask]) -> Matches:
+    """The matches every filter keeps, with their scores."""
+    keep = kept(matches.docs, masks)
+    return matches if keep is None else Matches(matches.docs[keep], matches.scores[keep])
 
 
 # A facet's selected values: index in the facet's names (a value it lacks: the value

@@ -21,7 +21,7 @@ from indexer.event import Event
 from indexer.schema import from_stored
 from search import browse, histogram, related, threads
 from search.errors import NotFound
-from search.facets import Mask, apply, compute_facets, filter_masks, kept, name_ranks
+from search.facets import Mask, apply, compute_facets, filter_masks, filtered, name_ranks
 from search.handle import REFRESH_SECONDS, RETIRE_SECONDS, IndexHandle
 from search.highlight import highlight_summary, highlight_title
 from search.lru import LRU
@@ -131,28 +131,26 @@ class Search:
         query, mode = interpretation.query, "all"
         masks = filter_masks(snapshot, request)
         matches = snapshot.evaluate(query)
-        docs = apply(matches.docs, masks)
+        final = filtered(matches, masks)
         did_you_mean = corrected_from = None
-        if len(docs) < FEW_RESULTS and request.spell and interpretation.words:
+        if len(final) < FEW_RESULTS and request.spell and interpretation.words:
             correction = correct_query(snapshot, request.q, interpretation.words)
             if correction:
                 corrected = build_query(correction).query
                 corrected_matches = snapshot.evaluate(corrected)
-                corrected_docs = apply(corrected_matches.docs, masks)
-                if len(corrected_docs) > len(docs):
+                corrected_final = filtered(corrected_matches, masks)
+                if len(corrected_final) > len(final):
                     did_you_mean = correction
-                    if not len(docs):  # nothing for what was typed: show the correction
+                    if not len(final):  # nothing for what was typed: show the correction
                         corrected_from, mode = request.q, "corrected"
-                        query, matches, docs = corrected, corrected_matches, corrected_docs
-        if not len(docs) and request.q.strip():
+                        query, matches, final = corrected, corrected_matches, corrected_final
+        if not len(final) and request.q.strip():
             fallback = any_words(query)
             if fallback != query:
                 fallback_matches = snapshot.evaluate(fallback)
-                if len(apply(fallback_matches.docs, masks)):
-                    query, matches, mode = fallback, fallback_matches, "any"
-                    docs = apply(matches.docs, masks)
-        keep = kept(matches.docs, masks)
-        final = matches if keep is None else Matches(matches.docs[keep], matches.scores[keep])
+                fallback_final = filtered(fallback_matches, masks)
+                if len(fallback_final):
+                    query, matches, final, mode = fallback, fallback_matches, fallback_final, "any"
         return Found(query, matches, masks, final, mode, did_you_mean, corrected_from)
 
     def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResult:
