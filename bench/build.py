@@ -146,6 +146,7 @@ def phase_baseline(archive: Path, scratch: Path) -> dict[str, Any]:
     from indexer.archive import archive_root, scan
     from indexer.days import day_headings, read_day
     from indexer.schema import build_schema, to_document
+    from indexer.stored import StoredEvents
 
     scratch.mkdir(parents=True, exist_ok=True)
     tmpdir = Path(tempfile.mkdtemp(prefix="baseline-", dir=scratch))
@@ -157,11 +158,12 @@ def phase_baseline(archive: Path, scratch: Path) -> dict[str, Any]:
             known |= day_headings(day)
         ix = create_in(str(tmpdir), stock_schema(build_schema()))
         writer = ix.writer()
+        stored = StoredEvents()  # Whoosh's own zlib around the JSON, as a plain loop has
         events = 0
         for day in days:
             day_events, _ = read_day(day, known)
             for event in day_events:
-                writer.add_document(**to_document(event, day.key))
+                writer.add_document(**to_document(event, day.key, stored))
             events += len(day_events)
         writer.commit()
         seconds = time.perf_counter() - started

@@ -38,7 +38,6 @@ from opencc import OpenCC
 
 from bench.common import median, percentile
 from indexer.analysis import HAN_CHARS, to_simplified
-from indexer.schema import from_stored
 from search.params import parse_request
 from search.service import Search
 
@@ -170,7 +169,7 @@ def load_titles(search: Search) -> tuple[dict[str, str], dict[str, set[str]]]:
     titles = {}
     for number, fields in stored:
         if snapshot.columns.live[number]:
-            event = from_stored(fields)
+            event = snapshot.stored.unpack(fields)
             titles[event.id] = event.title
     by_title: dict[str, set[str]] = {}
     for event_id, title in titles.items():

@@ -89,15 +89,16 @@ def _event_ids(index: Path, rng: random.Random, count: int) -> list[str]:
     from whoosh.index import open_dir
 
     from indexer import store
-    from indexer.schema import from_stored
+    from indexer.stored import StoredEvents
 
     generation = store.current_generation(index)
     assert generation is not None
+    stored = StoredEvents.load(generation)
     with open_dir(str(generation)).reader() as reader:
         total = reader.doc_count_all()
         docs = rng.sample(range(total), min(count, total))
         return [
-            from_stored(reader.stored_fields(d)).id for d in docs if reader.is_deleted(d) is False
+            stored.unpack(reader.stored_fields(d)).id for d in docs if reader.is_deleted(d) is False
         ]
 
 

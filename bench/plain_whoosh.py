@@ -47,8 +47,10 @@ class PlainWhoosh:
         from whoosh.qparser import MultifieldParser
 
         from indexer.schema import TEXT_FIELDS
+        from indexer.stored import StoredEvents
 
         self.index = open_dir(str(generation))
+        self.stored = StoredEvents.load(generation)
         self.searcher = self.index.searcher()
         self.parser = MultifieldParser(list(TEXT_FIELDS), self.index.schema)
 
@@ -61,8 +63,6 @@ class PlainWhoosh:
     def search(self, params: Params, grouped: bool = False) -> tuple[list[str], Any]:
         from whoosh.sorting import FieldFacet
 
-        from indexer.schema import from_stored
-
         kwargs: dict[str, Any] = {"limit": 10, "filter": whoosh_filter(params)}
         if grouped:
             kwargs["groupedby"] = [
@@ -70,7 +70,7 @@ class PlainWhoosh:
                 FieldFacet("domain", allow_overlap=True),
             ]
         results = self.searcher.search(self.query(params), **kwargs)
-        ids = [from_stored(hit.fields()).id for hit in results]
+        ids = [self.stored.unpack(hit.fields()).id for hit in results]
         if grouped:
             results.groups("context")
             results.groups("domain")

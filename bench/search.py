@@ -203,13 +203,11 @@ def time_whoosh(generation: Path, requests: Sequence[Request], repeat: int) -> W
 
 def stored_events(snapshot: Any) -> Iterator[tuple[int, Any]]:
     """(document number, event) of the snapshot's live documents."""
-    from indexer.schema import from_stored
-
     live = snapshot.columns.live
     with snapshot.index.reader() as reader:
         for docnum, fields in reader.iter_docs():
             if live[docnum]:
-                yield docnum, from_stored(fields)
+                yield docnum, snapshot.stored.unpack(fields)
 
 
 def time_fts(snapshot: Any, requests: Sequence[Request], args: argparse.Namespace) -> Sqlite:

@@ -74,8 +74,7 @@ def draw_prefixes(titles: Sequence[str], count: int, seed: int) -> list[tuple[st
 def sample_titles(snapshot: Any, count: int, seed: int) -> list[str]:
     docs = list(snapshot.live_docs)
     picked = random.Random(seed).sample(docs, min(count, len(docs)))
-    with snapshot.whoosh_lock:
-        return [str(snapshot.searcher.stored_fields(int(d))["title"]) for d in picked]
+    return [e.title for e in snapshot.events(picked)]
 
 
 def wait_for_build(timeout: float) -> None:

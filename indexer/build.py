@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,11 +35,13 @@ from indexer.columns import (
     save_columns,
     save_vocab,
 )
-from indexer.days import day_headings
+from indexer.days import day_headings, read_day
 from indexer.errors import ArchiveShrank, IndexWriteFailed
+from indexer.event import Event
 from indexer.postings import write_postings
 from indexer.schema import SCHEMA_VERSION, TEXT_FIELDS, build_schema, new_codec
 from indexer.store import DayReport, Manifest
+from indexer.stored import SAMPLE_EVENTS, StoredEvents
 from indexer.workers import (
     Progress,
     Written,
@@ -117,18 +119,31 @@ def _full_build(
 ) -> Written:
     schema = build_schema()
     ix = create_in(generation, schema)
+    stored = StoredEvents.train(_sample_events(days))
+    stored.save(generation)
     if workers <= 1 or len(days) < PARALLEL_MIN_DAYS:
         known = _known_headings({}, (day_headings(d) for d in days))
         writer = _writer(ix, writer_mb, 1)
-        written = index_days(writer, days, known, tick)
+        written = index_days(writer, days, known, stored, tick)
         writer.commit(merge=False)
         written.lengths = _all_lengths(generation)
         return written
     shares = balanced_shares(days, workers)
     limitmb = _limitmb(writer_mb, len(shares))
-    segments, written = index_in_parallel(generation, schema, shares, limitmb, tick)
+    segments, written = index_in_parallel(generation, schema, shares, stored, limitmb, tick)
     whoosh_compat.write_toc(ix, schema, segments)
     return written
+
+
+def _sample_events(days: list[DayFiles]) -> Iterator[Event]:
+    """Events of days spread evenly over the archive, about SAMPLE_EVENTS of them, that a
+    full build trains its stored-events dictionary on. They are read without the
+    archive's headings (a heading glued to a title stays glued): a sample need not be
+    exact, and the headings are known only once every worker has read its share."""
+    pages = sum(len(d.page_names) for d in days)
+    wanted_days = max(1, SAMPLE_EVENTS * len(days) // max(pages, 1))
+    for day in days[:: max(1, len(days) // wanted_days)]:
+        yield from read_day(day, ())[0]
 
 
 def _limitmb(writer_mb: float | None, writers: int) -> float:
@@ -163,7 +178,8 @@ def _incremental(
     writer = _writer(ix, writer_mb, 1)
     for key in replaced:
         writer.delete_by_term("daydir", key)
-    written = index_days(writer, changed, known, tick)
+    # the base's dictionary (hard-linked above): a generation's documents share one
+    written = index_days(writer, changed, known, StoredEvents.load(generation), tick)
     writer.commit(merge=False)  # merging would renumber documents under the columns
     with open_dir(str(generation)).reader() as reader:
         newest = reader.leaf_readers()[-1][0]  # merge=False: the new documents' own segment

@@ -5,8 +5,8 @@ Fields, and why each has its type:
 =============  ===========================  =================================================
 field          type                          purpose
 =============  ===========================  =================================================
-title          TEXT x3, stored               the event text; stored for highlighting
-summary        TEXT, stored                  the teaser; stored for highlighting
+title          TEXT x3                       the event text
+summary        TEXT                          the teaser
 story          TEXT x2                       contexts as searchable text
 outlets        TEXT x0.5                     source outlet names and domains as searchable text
 title_grams    TEXT x3·w                     Han character grams (unigrams, bigrams) of each
@@ -20,7 +20,7 @@ lang           ID                            "en" / "zh": filter and facet
 day            ID                            "2017-02-03": a day's events, on this day across years
 date           DATETIME, sortable            year/month/range filters, newest/oldest sort
 daydir         ID                            "news/2017/02/3": the unit of incremental updates
-event          STORED                        the rest of the Event as JSON, to render a hit
+event          STORED                        the whole Event, compressed (indexer.stored)
 =============  ===========================  =================================================
 
 An event's ids (its own, in ``event``, and its aliases) and the ids its Related list names
@@ -33,7 +33,6 @@ dictionary. A day folder (``daydir``) is the unit that incremental runs delete.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -48,9 +47,10 @@ from indexer.analysis import (
     to_simplified,
 )
 from indexer.event import Event
+from indexer.stored import StoredEvents
 from indexer.whoosh_compat import EventCodec, single_position
 
-SCHEMA_VERSION = 10  # bump when fields, analysis or parsing change: forces a full rebuild
+SCHEMA_VERSION = 11  # bump when fields, analysis or parsing change: forces a full rebuild
 TEXT_FIELDS = ("title", "summary", "story", "outlets")  # searched by free text
 GRAM_FIELDS = {f: f"{f}_grams" for f in TEXT_FIELDS}  # text field -> its gram field
 TEXT_OF_GRAMS = {g: f for f, g in GRAM_FIELDS.items()}
@@ -108,8 +108,8 @@ def new_codec() -> EventCodec:
 
 def build_schema() -> Schema:
     return Schema(
-        title=_text(FIELD_BOOSTS["title"], stored=True),
-        summary=_text(FIELD_BOOSTS["summary"], stored=True),
+        title=_text(FIELD_BOOSTS["title"]),
+        summary=_text(FIELD_BOOSTS["summary"]),
         story=_text(FIELD_BOOSTS["story"]),
         outlets=_text(FIELD_BOOSTS["outlets"]),
         **{GRAM_FIELDS[f]: _grams(FIELD_BOOSTS[f]) for f in TEXT_FIELDS},
@@ -133,11 +133,12 @@ def _keywords(values: tuple[str, ...] | list[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
 
-def to_document(event: Event, daydir: str, places: tuple[str, ...] = ()) -> dict[str, Any]:
-    """An event as the keyword arguments of ``writer.add_document``; *places*: its
-    country codes (:func:`indexer.places.places_of`, computed by the caller)."""
-    stored = event.to_dict()
-    del stored["title"], stored["summary"]  # stored in their own fields
+def to_document(
+    event: Event, daydir: str, stored: StoredEvents, places: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """An event as the keyword arguments of ``writer.add_document``, kept whole by
+    *stored*; *places*: its country codes (:func:`indexer.places.places_of`, computed by
+    the caller)."""
     texts = {
         "title": event.title,
         "summary": event.summary,
@@ -154,12 +155,5 @@ def to_document(event: Event, daydir: str, places: tuple[str, ...] = ()) -> dict
         "day": event.date.isoformat(),
         "date": dt.datetime.combine(event.date, dt.time()),
         "daydir": daydir,
-        "event": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+        "event": stored.pack(event),
     }
-
-
-def from_stored(fields: dict[str, Any]) -> Event:
-    """Stored fields of a hit -> the Event it was made from."""
-    data = json.loads(fields["event"])
-    data["title"], data["summary"] = fields["title"], fields.get("summary", "")
-    return Event.from_dict(data)

@@ -39,6 +39,7 @@ from indexer.errors import IndexWriteFailed
 from indexer.places import places_of
 from indexer.schema import TEXT_FIELDS, new_codec, to_document
 from indexer.store import DayReport
+from indexer.stored import StoredEvents
 from indexer.whoosh_compat import Lengths
 
 LAST_WORD_SECONDS = 30.0  # how long the parent waits for a message after its workers exited
@@ -59,14 +60,17 @@ class Written:
     deleted: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
-def index_days(writer: Any, days: Iterable[DayFiles], known: set[str], tick: Progress) -> Written:
-    """Parse *days* and add their events to *writer*; *known*: every story heading."""
+def index_days(
+    writer: Any, days: Iterable[DayFiles], known: set[str], stored: StoredEvents, tick: Progress
+) -> Written:
+    """Parse *days* and add their events to *writer*, kept by *stored*; *known*: every
+    story heading."""
     reports, rows = {}, ColumnRows()
     for day in days:
         events, report = read_day(day, known)
         for event in events:
             places = places_of(event.contexts, event.story, event.title)
-            writer.add_document(**to_document(event, day.key, places))
+            writer.add_document(**to_document(event, day.key, stored, places))
             rows.add(event, places)
         reports[day.key] = report
         tick(1)
@@ -92,7 +96,13 @@ def balanced_shares(days: list[DayFiles], shares: int) -> list[list[DayFiles]]:
 
 
 def _worker(
-    part: str, days: list[DayFiles], counter: Any, results: Any, inbox: Any, limitmb: float
+    part: str,
+    days: list[DayFiles],
+    stored: StoredEvents,
+    counter: Any,
+    results: Any,
+    inbox: Any,
+    limitmb: float,
 ) -> None:
     """Child process: index a share of the days into one new segment in *part*."""
     try:
@@ -105,7 +115,7 @@ def _worker(
             with counter.get_lock():
                 counter.value += n
 
-        written = index_days(writer, days, known, tick)
+        written = index_days(writer, days, known, stored, tick)
         written.rows.prune()
         segment = whoosh_compat.finish_segment(writer)
         lengths = None
@@ -178,11 +188,16 @@ class _Parent:
 
 
 def index_in_parallel(
-    generation: Path, schema: Any, shares: list[list[DayFiles]], limitmb: float, tick: Progress
+    generation: Path,
+    schema: Any,
+    shares: list[list[DayFiles]],
+    stored: StoredEvents,
+    limitmb: float,
+    tick: Progress,
 ) -> tuple[list[Any], Written]:
     """Index each share of days in a process of its own, writing one segment with *limitmb*
-    of posting buffer; their files end up in *generation*, which the caller gives a TOC
-    naming the segments returned (in document order)."""
+    of posting buffer and events kept by *stored*; their files end up in *generation*,
+    which the caller gives a TOC naming the segments returned (in document order)."""
     ctx = mp.get_context("forkserver")
     parts = [generation / f"part-{n}" for n in range(len(shares))]
     for part in parts:
@@ -192,7 +207,7 @@ def index_in_parallel(
     parent = _Parent([], pipes, ctx.Value("q", 0), ctx.Queue(), tick)
     channels = (parent.counter, parent.results)
     parent.procs = [
-        ctx.Process(target=_worker, args=(str(part), share, *channels, inbox, limitmb))
+        ctx.Process(target=_worker, args=(str(part), share, stored, *channels, inbox, limitmb))
         for part, share, (inbox, _) in zip(parts, shares, pipes, strict=True)
     ]
     for proc in parent.procs:

@@ -15,7 +15,7 @@ from indexer.columns import distinct, link_key, owners
 from indexer.dates import day_date, day_number
 from indexer.event import Event
 from indexer.places import place_name
-from indexer.schema import context_key, from_stored
+from indexer.schema import context_key
 from indexer.text import name_key
 from search.errors import BadRequest, NotFound
 from search.histogram import Histogram, finest
@@ -50,17 +50,12 @@ def docnum_of(snapshot: Snapshot, event_id: str) -> int | None:
     return int(owner[at]) if at < len(keys) and keys[at] == key else None
 
 
-def load_events(snapshot: Snapshot, docs: Any) -> list[Event]:
-    with snapshot.whoosh_lock:
-        return [from_stored(snapshot.searcher.stored_fields(int(d))) for d in docs]
-
-
 def event(snapshot: Snapshot, event_id: str) -> Event:
     """The event with this id or alias (its ``id`` tells which is current)."""
     docnum = docnum_of(snapshot, event_id)
     if docnum is None:
         raise NotFound(f"no event with id {event_id[:200]!r}")
-    return load_events(snapshot, [docnum])[0]
+    return snapshot.events([docnum])[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +100,7 @@ def timeline(snapshot: Snapshot, context: str, page: int = 1) -> Timeline:
         snapshot.columns.contexts[cid],
         len(docs),
         {int(y): int(n) for y, n in zip(years, counts, strict=True)},
-        tuple(load_events(snapshot, shown)),
+        tuple(snapshot.events(shown)),
         page,
         pages,
         finest(snapshot, docs),
@@ -143,7 +138,7 @@ def _day(snapshot: Snapshot, number: int) -> Day:
     previous, following = snapshot.days.around(number)
     return Day(
         day_date(number),
-        tuple(load_events(snapshot, snapshot.days.events(number))),
+        tuple(snapshot.events(snapshot.days.events(number))),
         day_date(previous) if previous is not None else None,
         day_date(following) if following is not None else None,
     )
@@ -175,7 +170,7 @@ def on_this_day(snapshot: Snapshot, month: int, day_of_month: int, limit: int = 
         raise BadRequest(f"no such day: month {month}, day {day_of_month}") from None
     docs = snapshot.days.on(month, day_of_month)[::-1][:limit]  # newest first
     years: dict[int, list[Event]] = {}
-    for item in load_events(snapshot, docs):
+    for item in snapshot.events(docs):
         years.setdefault(item.date.year, []).append(item)
     return OnThisDay(month, day_of_month, {y: tuple(reversed(es)) for y, es in years.items()})
 
@@ -453,5 +448,5 @@ def place(snapshot: Snapshot, code: str) -> Place:
         {int(y): int(n) for y, n in zip(years, counts, strict=True)},
         finest(snapshot, docs),
         tuple(StoryCount(cols.contexts[i], int(story_counts[i])) for i in busiest[:PLACE_STORIES]),
-        tuple(load_events(snapshot, docs[::-1][:PLACE_EVENTS])),
+        tuple(snapshot.events(docs[::-1][:PLACE_EVENTS])),
     )

@@ -29,7 +29,7 @@ from whoosh import query as wq
 from indexer.analysis import analyze
 from indexer.event import Event, Related
 from indexer.schema import context_key
-from search.browse import docnum_of, load_events
+from search.browse import docnum_of
 from search.matches import Docs
 from search.ranking import link_graph
 from search.relatedness import Candidate, KeyWords, Reason, id_date, score, specificity
@@ -210,7 +210,7 @@ def _gather(
         sources.pop(docnum, None)
     docs = sorted(sources)
     held = words.shared_by(np.asarray(docs, np.int32))
-    for doc, other in zip(docs, load_events(snapshot, docs), strict=True):
+    for doc, other in zip(docs, snapshot.events(docs), strict=True):
         if other.id == event.id:
             continue
         candidate = found.setdefault(

@@ -18,7 +18,6 @@ from whoosh.reading import ReaderClosed
 
 from indexer.dates import day_date
 from indexer.event import Event
-from indexer.schema import from_stored
 from search import browse, histogram, related, threads
 from search.errors import NotFound
 from search.facets import Mask, apply, compute_facets, filter_masks, filtered, name_ranks
@@ -223,9 +222,7 @@ class Search:
         return -day - matches.docs / 1e9  # newest, and the order of an empty query
 
     def _hit(self, snapshot: Snapshot, docnum: int, score: float, terms: set[str]) -> Hit:
-        with snapshot.whoosh_lock:
-            fields = snapshot.searcher.stored_fields(docnum)
-        event = from_stored(fields)
+        (event,) = snapshot.events((docnum,))
         shown, truncated = listed(event)
         return Hit(
             shown,
@@ -249,12 +246,8 @@ class Search:
         docs = [int(final.docs[i]) for i in order]
 
         def batches() -> Iterator[list[Event]]:
-            for start in range(0, len(docs), batch):
-                with snapshot.whoosh_lock:  # held for one batch: other requests interleave
-                    stored = [
-                        snapshot.searcher.stored_fields(d) for d in docs[start : start + batch]
-                    ]
-                yield [from_stored(fields) for fields in stored]
+            for start in range(0, len(docs), batch):  # the lock is held for one batch:
+                yield snapshot.events(docs[start : start + batch])  # other requests interleave
 
         return len(final), batches()
 
@@ -275,7 +268,7 @@ class Search:
         docnum = browse.docnum_of(snapshot, event_id)
         if docnum is None:
             raise NotFound(f"no event with id {event_id[:200]!r}")
-        event = browse.load_events(snapshot, [docnum])[0]
+        event = snapshot.events([docnum])[0]
         return threads.thread(snapshot, event, docnum)
 
     def timeline(self, context: str, page: int = 1) -> browse.Timeline:

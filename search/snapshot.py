@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -39,8 +39,10 @@ from whoosh.reading import ReaderClosed
 
 from indexer.columns import Columns, distinct, load_columns, load_vocab, owners
 from indexer.dates import calendar_parts, day_months, day_years
+from indexer.event import Event
 from indexer.postings import PostingsTable, load_postings
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
+from indexer.stored import StoredEvents
 from indexer.whoosh_compat import open_searcher, posting_positions
 from search.evaluate import TermCache
 from search.evaluate import evaluate as evaluate_query
@@ -112,6 +114,7 @@ class Snapshot:
         self._finalizer = weakref.finalize(self, self.whoosh_lock.close, self.searcher.close)
         self.columns: Columns = load_columns(generation)
         self.table: PostingsTable | None = load_postings(generation)  # frequent terms
+        self.stored = StoredEvents.load(generation)  # how its documents keep events
         self.schema = self.index.schema
         self.doc_total = self.columns.doc_count
         self.live_count = int(np.count_nonzero(self.columns.live))
@@ -130,6 +133,13 @@ class Snapshot:
         self._close_words = close_words
         self._derived: dict[Derived[Any], Any] = {}
         self._derive_lock = threading.RLock()  # a maker may use another Derived
+
+    def events(self, docs: Iterable[int]) -> list[Event]:
+        """The events of these document numbers, read in one hold of the Whoosh lock and
+        decompressed outside it."""
+        with self.whoosh_lock:
+            fields = [self.searcher.stored_fields(int(d)) for d in docs]
+        return [self.stored.unpack(f) for f in fields]
 
     def evaluate(self, query: wq.Query) -> Matches:
         """All live documents matching *query*, with BM25F scores."""

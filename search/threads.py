@@ -23,7 +23,6 @@ import numpy.typing as npt
 
 from indexer.event import Event
 from indexer.schema import context_key
-from search.browse import load_events
 from search.matches import Docs
 from search.snapshot import Derived, Snapshot
 
@@ -146,7 +145,7 @@ def thread(snapshot: Snapshot, event: Event, docnum: int, side: int = THREAD_SID
 
 
 def _events(snapshot: Snapshot, keys: npt.NDArray[np.int64]) -> tuple[ThreadEvent, ...]:
-    events = load_events(snapshot, keys & 0xFFFFFFFF)
+    events = snapshot.events(keys & 0xFFFFFFFF)
     return tuple(ThreadEvent(e.id, e.date, e.title, e.lang) for e in events)
 
 

@@ -142,12 +142,7 @@ def stored_titles(snapshot: Snapshot) -> Iterator[str]:
     """The titles of the live events, read in short holds of the Whoosh lock."""
     docs = snapshot.live_docs
     for start in range(0, len(docs), LOCK_TITLES):
-        with snapshot.whoosh_lock:
-            batch = [
-                str(snapshot.searcher.stored_fields(int(d))["title"])
-                for d in docs[start : start + LOCK_TITLES]
-            ]
-        yield from batch
+        yield from (e.title for e in snapshot.events(docs[start : start + LOCK_TITLES]))
 
 
 # -- counts: document sets of parsed queries ---------------------------------------------

@@ -1,7 +1,7 @@
 """The engines ``bench.compare`` sets against eventsearch, all fed the same events.
 
 Every peer indexes the events stored in one eventsearch index (read back with
-``indexer.schema.from_stored``, :func:`load_events`), and answers the query sets of
+``indexer.stored.live_events``, :func:`load_events`), and answers the query sets of
 ``bench.queries`` translated to its own syntax:
 
 - ``bench.peers.datasette``: a SQLite database built with ``sqlite-utils`` (FTS5 over a
@@ -42,21 +42,13 @@ class Answer:
 
 def load_events(index_dir: Path) -> tuple[list[Event], Path]:
     """All stored events of the index's current generation, in document order."""
-    from whoosh.index import open_dir
-
     from indexer import store
-    from indexer.schema import from_stored
+    from indexer.stored import live_events
 
     generation = store.current_generation(index_dir)
     if generation is None:
         raise SystemExit(f"{index_dir} holds no eventsearch index (no CURRENT generation)")
-    ix = open_dir(str(generation))
-    try:
-        with ix.searcher() as searcher:
-            events = [from_stored(fields) for fields in searcher.all_stored_fields()]
-    finally:
-        ix.close()
-    return events, generation
+    return live_events(generation), generation
 
 
 def facet_key(name: str, value: str) -> str:

@@ -23,7 +23,7 @@ from indexer.errors import (
     IndexLocked,
     IndexWriteFailed,
 )
-from indexer.schema import from_stored
+from indexer.stored import live_events
 
 from ..conftest import EXAMPLE_ARCHIVE, ROOT
 
@@ -45,8 +45,7 @@ def write_day(archive: Path, day: str = DAY) -> Path:
 def events(index_dir: Path) -> dict[str, object]:
     generation = store.current_generation(index_dir)
     assert generation is not None
-    with open_dir(str(generation)).searcher() as searcher:
-        return {e.id: e for e in map(from_stored, searcher.all_stored_fields())}
+    return {e.id: e for e in live_events(generation)}
 
 
 def test_first_run_builds_every_event_of_the_example_archive(tmp_path: Path) -> None:

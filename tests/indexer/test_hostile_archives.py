@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from whoosh.index import open_dir
 
 from eventsearch.cli import main
 from indexer import store
@@ -16,7 +15,7 @@ from indexer.archive import scan
 from indexer.build import Report, run
 from indexer.days import day_headings, read_day
 from indexer.event import Event, Source
-from indexer.schema import from_stored
+from indexer.stored import live_events
 from indexer.text import fold_key
 
 DAY = "news/2020/01/1"
@@ -50,16 +49,15 @@ def secret_page(folder: Path, day: int = 1) -> Path:
 def indexed(index_dir: Path) -> dict[str, Event]:
     generation = store.current_generation(index_dir)
     assert generation is not None
-    with open_dir(str(generation)).searcher() as searcher:
-        return {e.id: e for e in map(from_stored, searcher.all_stored_fields())}
+    return {e.id: e for e in live_events(generation)}
 
 
 def stored_text(index_dir: Path) -> str:
-    """Every stored field of every document, as one string to search for leaks."""
+    """Every stored event, decompressed, as one string to search for leaks."""
     generation = store.current_generation(index_dir)
     assert generation is not None
-    with open_dir(str(generation)).searcher() as searcher:
-        return json.dumps(list(searcher.all_stored_fields()), ensure_ascii=False, default=str)
+    events = [e.to_dict() for e in live_events(generation)]
+    return json.dumps(events, ensure_ascii=False, default=str)
 
 
 def skip_reasons(report: Report) -> dict[str, str]:

@@ -359,13 +359,14 @@ def test_event_script_is_read_from_its_title(title: str, script: str, tag: str) 
 
 
 def test_event_script_survives_the_stored_form() -> None:
-    from indexer.schema import from_stored, to_document
+    from indexer.schema import to_document
+    from indexer.stored import StoredEvents
 
     (event,) = merge_day([make_page("示例港啟用新碼頭。", slug="x")], [], set()).events
-    document = to_document(event, DAY)
+    stored = StoredEvents()
+    document = to_document(event, DAY, stored)
 
-    stored = {k: document[k] for k in ("event", "title", "summary")}
-    assert from_stored(stored).lang_tag == "zh-Hant"
+    assert stored.unpack({"event": document["event"]}).lang_tag == "zh-Hant"
 
 
 def test_english_summary_under_a_chinese_title_keeps_its_own_language() -> None:

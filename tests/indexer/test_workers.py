@@ -8,6 +8,7 @@ from whoosh.index import create_in
 
 from indexer.archive import DayFiles, archive_root, scan
 from indexer.schema import TEXT_FIELDS, build_schema
+from indexer.stored import StoredEvents
 from indexer.workers import balanced_shares, concat_lengths, index_days
 
 from ..conftest import EXAMPLE_ARCHIVE
@@ -36,7 +37,7 @@ def test_indexing_days_reports_each_day_and_rows_per_event(tmp_path: Path) -> No
     writer = create_in(str(tmp_path), build_schema()).writer()
     ticks: list[int] = []
 
-    written = index_days(writer, days, set(), ticks.append)
+    written = index_days(writer, days, set(), StoredEvents(), ticks.append)
     writer.commit()
 
     assert list(written.reports) == [d.key for d in days] and ticks == [1, 1, 1]

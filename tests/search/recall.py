@@ -26,7 +26,6 @@ import rjieba
 
 from indexer.analysis import to_simplified
 from indexer.event import Event
-from indexer.schema import from_stored
 from search.query import build_query
 from search.snapshot import Snapshot
 
@@ -67,7 +66,7 @@ def live_docs(snapshot: Snapshot) -> list[Doc]:
     docs = []
     for number, fields in stored:
         if live[number]:
-            event = from_stored(fields)
+            event = snapshot.stored.unpack(fields)
             docs.append(Doc(number, event, scan_text(f"{event.title}\n{event.summary}")))
     return docs
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.schema import context_key, from_stored
+from indexer.schema import context_key
 from search import browse
 from search.service import Search
 from search.snapshot import Snapshot
@@ -22,8 +22,7 @@ def snapshot(example_index: Path) -> Iterator[Snapshot]:
 
 
 def test_the_latest_days_come_newest_first_with_all_their_events(snapshot: Snapshot) -> None:
-    with snapshot.whoosh_lock:
-        events = [from_stored(snapshot.searcher.stored_fields(int(d))) for d in snapshot.live_docs]
+    events = snapshot.events(snapshot.live_docs)
     dates = sorted({e.date for e in events}, reverse=True)
     latest = browse.latest_days(snapshot, 3)
     assert [day.date for day in latest] == dates[:3]
@@ -36,8 +35,7 @@ def test_the_latest_days_come_newest_first_with_all_their_events(snapshot: Snaps
 
 
 def test_the_busiest_stories_are_those_with_the_most_live_events(snapshot: Snapshot) -> None:
-    with snapshot.whoosh_lock:
-        events = [from_stored(snapshot.searcher.stored_fields(int(d))) for d in snapshot.live_docs]
+    events = snapshot.events(snapshot.live_docs)
     per_story = Counter(context_key(c) for e in events for c in e.contexts)
     busiest = browse.busiest_stories(snapshot, 5)
     counts = [count for _, count in busiest]

@@ -26,7 +26,7 @@ def test_zh_threads_never_follow_a_context_too_broad(zh_search: Search) -> None:
     counts, index = snapshot.context_counts, snapshot.context_index
     docs = snapshot.live_docs[:: max(1, len(snapshot.live_docs) // 300)]
     followed = 0
-    for event in browse.load_events(snapshot, docs):
+    for event in snapshot.events(docs):
         thread = zh_search.thread(event.id)
         if thread is None:
             continue

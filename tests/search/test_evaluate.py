@@ -101,8 +101,8 @@ def phrases_in_titles(snapshot: Snapshot) -> list[wq.Phrase]:
     """Phrases that occur: consecutive words of titles, and the bigrams of Han runs."""
     found = []
     for doc in snapshot.live_docs.tolist():
-        with snapshot.whoosh_lock:
-            title = snapshot.searcher.stored_fields(doc)["title"]
+        (event,) = snapshot.events((doc,))
+        title = event.title
         words = [term for term, _ in analyze(title)]
         found += [wq.Phrase("title", words[i : i + 2]) for i in range(len(words) - 1)]
         # with a word left out, as a stop word leaves a gap (slop 2), and reversed

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.build import run
 from search import ranking, service
-from search.browse import docnum_of, load_events
+from search.browse import docnum_of
 from search.params import parse_request
 from search.query import build_query
 from search.service import Search
@@ -127,7 +127,7 @@ def test_links_are_counted_among_the_matches_only(search: Search) -> None:
 def test_backlinks_agree_with_the_related_lists_links_here(search: Search) -> None:
     snapshot = search.snapshot()
     priors = ranking.priors(snapshot)
-    events = load_events(snapshot, snapshot.live_docs)
+    events = snapshot.events(snapshot.live_docs)
     for doc, event in zip(snapshot.live_docs, events, strict=True):
         linking = [
             e for e in events if e is not event and {r.id for r in e.related} & set(event.all_ids)
@@ -140,7 +140,7 @@ def test_backlinks_agree_with_the_related_lists_links_here(search: Search) -> No
 def test_the_central_event_comes_before_a_later_better_worded_side_note(search: Search) -> None:
     snapshot = search.snapshot()
     matches = snapshot.evaluate(build_query("haiti earthquake").query)
-    by_words = load_events(snapshot, [matches.docs[np.argmax(matches.scores)]])[0]
+    by_words = snapshot.events([matches.docs[np.argmax(matches.scores)]])[0]
     assert by_words.id == "news/2019/05/2/side-note"  # BM25 alone puts the side note first
     assert first_ids(search, "haiti earthquake", 1) == [CENTRAL]
 

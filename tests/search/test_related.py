@@ -51,10 +51,8 @@ def test_real_events_without_links_are_offered_similar_ones(zh_search: Search) -
 
 
 def _events(search: Search) -> list[Event]:
-    from search.browse import load_events
-
     snapshot = search.snapshot()
-    return load_events(snapshot, snapshot.live_docs)
+    return snapshot.events(snapshot.live_docs)
 
 
 # -- the judged sets ---------------------------------------------------------------------

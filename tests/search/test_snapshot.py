@@ -17,7 +17,7 @@ from whoosh.reading import ReaderClosed
 from indexer import store
 from indexer.dates import day_date, day_number
 from indexer.event import Event
-from indexer.schema import context_key, from_stored
+from indexer.schema import context_key
 from search.service import Search
 from search.snapshot import Derived, Snapshot
 
@@ -31,10 +31,7 @@ def snapshot(example_index: Path) -> Iterator[Snapshot]:
 @pytest.fixture(scope="module")
 def events(snapshot: Snapshot) -> dict[int, Event]:
     """The live events by document number."""
-    with snapshot.whoosh_lock:
-        return {
-            int(d): from_stored(snapshot.searcher.stored_fields(int(d))) for d in snapshot.live_docs
-        }
+    return dict(zip(snapshot.live_docs.tolist(), snapshot.events(snapshot.live_docs), strict=True))
 
 
 def test_each_documents_year_and_month_are_its_dates(

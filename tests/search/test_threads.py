@@ -94,7 +94,7 @@ def test_a_context_too_broad_is_not_followed(
 
 
 def test_an_event_sharing_no_context_has_no_thread(search: Search, snapshot: Snapshot) -> None:
-    events = browse.load_events(snapshot, snapshot.live_docs)
+    events = snapshot.events(snapshot.live_docs)
     without = [e for e in events if not e.contexts]
     assert without and all(search.thread(e.id) is None for e in without)
 
