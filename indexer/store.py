@@ -2,7 +2,7 @@
 
     INDEX_DIR/
     ├── CURRENT          "gen-000007"  (replaced atomically; readers follow it)
-    ├── gen-000007/      a complete Whoosh index + manifest.json
+    ├── gen-000007/      a complete Whoosh index + manifest.json.gz
     ├── gen-000006/      the previous one, kept for readers still using it
     └── .lock            held (flock) by the one indexing run allowed at a time
 
@@ -16,7 +16,7 @@ layout, the one replicas serve: files go to a hidden staging folder, which is sy
 renamed to the next ``gen-NNNNNN`` of that directory, and only then is its CURRENT swapped.
 A replica therefore sees the old generation or the new one, never a partial copy.
 
-Each generation says what it was built from in ``manifest.json`` (:class:`Manifest`: per
+Each generation says what it was built from in ``manifest.json.gz`` (:class:`Manifest`: per
 day folder a :class:`DayReport`, which the next run compares with the archive) and, for
 readers that need only a few numbers, ``summary.json`` (:class:`Summary`)::
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gzip
 import json
 import os
 import re
@@ -44,9 +45,13 @@ from typing import Any, Self
 from indexer.errors import IndexLocked
 
 CURRENT = "CURRENT"
-MANIFEST = "manifest.json"  # per-day state for incremental runs (megabytes at 200k events)
+# Per-day state for incremental runs, gzipped: a day lists every heading it mentions, so the
+# JSON was 16 MB at 200k synthetic events (3% of the index); gzip makes it 2.2 MB, written
+# in 0.2 s and read in 0.05 s.
+MANIFEST = "manifest.json.gz"
+PLAIN_MANIFEST = "manifest.json"  # before schema 11: still read, so a run sees it is old
 SUMMARY = "summary.json"  # the few numbers readers need: schema version, event count
-OWN_FILES = (MANIFEST, SUMMARY)  # written anew by each generation, never hard-linked
+OWN_FILES = (MANIFEST, PLAIN_MANIFEST, SUMMARY)  # written anew by each run, never linked
 KEEP_GENERATIONS = 2
 _GEN = re.compile(r"^gen-(\d{6,})$")
 _SEGMENT_FILE = re.compile(r"^MAIN_[a-z0-9]+\.")  # Whoosh segment files: unique, immutable
@@ -99,7 +104,7 @@ class Summary:
 
 @dataclass(slots=True, kw_only=True)
 class Manifest:
-    """What a generation was built from (``manifest.json``): the next run's baseline.
+    """What a generation was built from (``manifest.json.gz``): the next run's baseline.
     Fields absent from an older manifest read as their defaults."""
 
     segments: int = 1  # Whoosh segments (incremental runs add one each)
@@ -139,7 +144,8 @@ def current_generation(index_dir: Path) -> Path | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     path = index_dir / name
-    return path if _GEN.match(name) and (path / MANIFEST).is_file() else None
+    found = _GEN.match(name) and any((path / m).is_file() for m in (MANIFEST, PLAIN_MANIFEST))
+    return path if found else None
 
 
 def needs_rebuild(index_dir: Path) -> bool:
@@ -177,13 +183,16 @@ def new_generation(index_dir: Path) -> Path:
 
 
 def read_manifest(generation: Path) -> Manifest:
-    return Manifest.from_json(json.loads((generation / MANIFEST).read_text("utf-8")))
+    if (generation / MANIFEST).is_file():
+        packed = (generation / MANIFEST).read_bytes()
+        return Manifest.from_json(json.loads(gzip.decompress(packed)))
+    return Manifest.from_json(json.loads((generation / PLAIN_MANIFEST).read_text("utf-8")))
 
 
 def write_manifest(generation: Path, manifest: Manifest) -> None:
     text = json.dumps(manifest, default=_fields, ensure_ascii=False, separators=(",", ":"))
-    _replace(generation / MANIFEST, text)
-    _replace(generation / SUMMARY, json.dumps(asdict(manifest.summary())))
+    _replace(generation / MANIFEST, gzip.compress(text.encode("utf-8"), mtime=0))
+    _replace(generation / SUMMARY, json.dumps(asdict(manifest.summary())).encode("utf-8"))
 
 
 def _fields(value: object) -> dict[str, Any]:
@@ -194,12 +203,12 @@ def _fields(value: object) -> dict[str, Any]:
     raise TypeError(f"{type(value).__name__} is not part of a manifest")
 
 
-def _replace(path: Path, text: str) -> None:
+def _replace(path: Path, data: bytes) -> None:
     """Write *path* as a new file: an incremental run's generation starts from hard links
     of the current one, and writing into a linked file would change the current
     generation's copy too (a kill before the switch left it disagreeing with its index)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, "utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -19,8 +20,12 @@ WRITTEN = (
 )
 
 
+def written(folder: Path, text: str = WRITTEN) -> None:
+    (folder / store.MANIFEST).write_bytes(gzip.compress(text.encode("utf-8")))
+
+
 def test_a_manifest_reads_as_types_and_writes_back_the_same_json(tmp_path: Path) -> None:
-    (tmp_path / store.MANIFEST).write_text(WRITTEN, "utf-8")
+    written(tmp_path)
 
     manifest = store.read_manifest(tmp_path)
     store.write_manifest(tmp_path, manifest)
@@ -29,11 +34,34 @@ def test_a_manifest_reads_as_types_and_writes_back_the_same_json(tmp_path: Path)
     assert day.fingerprint == "ab12" and day.headings == ("examplia", "示例")
     assert day.skipped == [("news/2017/02/3/x.md", "too large")]
     assert manifest.stray == [("news/notes.md", "not in a day folder")]
-    assert (tmp_path / store.MANIFEST).read_text("utf-8") == WRITTEN
+    assert gzip.decompress((tmp_path / store.MANIFEST).read_bytes()).decode() == WRITTEN
+
+
+def test_a_manifest_is_written_gzipped_and_the_same_each_time(tmp_path: Path) -> None:
+    # gzip's header would carry the time of writing: two runs writing the same manifest
+    # write the same bytes
+    written(tmp_path)
+    store.write_manifest(tmp_path, store.read_manifest(tmp_path))
+    first = (tmp_path / store.MANIFEST).read_bytes()
+    store.write_manifest(tmp_path, store.read_manifest(tmp_path))
+
+    assert (tmp_path / store.MANIFEST).read_bytes() == first
+    assert len(first) < len(WRITTEN)
+
+
+def test_a_generation_written_before_gzip_is_still_read(tmp_path: Path) -> None:
+    generation = tmp_path / "gen-000003"
+    generation.mkdir()
+    (generation / store.PLAIN_MANIFEST).write_text(WRITTEN, "utf-8")
+    (tmp_path / store.CURRENT).write_text(generation.name, "utf-8")
+
+    assert store.current_generation(tmp_path) == generation
+    assert store.read_manifest(generation).days["news/2017/02/3"].fingerprint == "ab12"
+    assert store.needs_rebuild(tmp_path)  # its schema (8) is not this eventsearch's
 
 
 def test_the_summary_is_derived_from_the_manifest(tmp_path: Path) -> None:
-    (tmp_path / store.MANIFEST).write_text(WRITTEN, "utf-8")
+    written(tmp_path)
     store.write_manifest(tmp_path, store.read_manifest(tmp_path))
 
     assert json.loads((tmp_path / store.SUMMARY).read_text("utf-8")) == {
@@ -45,7 +73,7 @@ def test_the_summary_is_derived_from_the_manifest(tmp_path: Path) -> None:
 
 
 def test_a_generation_without_a_summary_derives_one_from_its_manifest(tmp_path: Path) -> None:
-    (tmp_path / store.MANIFEST).write_text(WRITTEN, "utf-8")
+    written(tmp_path)
 
     assert store.read_summary(tmp_path) == Summary(8, 2, 1718000000.5)
 
