@@ -58,11 +58,14 @@ from bench.compare import (
     spawn_probe,
 )
 from bench.compare_http import ServerRun, bench_server
+from bench.index_bytes import RULES as BYTE_RULES
+from bench.index_bytes import bytes_by_kind
 from bench.peers import Answer, facets_agree, load_events
 from bench.peers.datasette import DatasettePeer
 from bench.peers.xapian import missing_reason
 from bench.peers.xapian import version as xapian_version
 from bench.queries import Params, queries
+from indexer import store
 from indexer.event import Event
 
 SIZES = (20_000, 200_000, 1_000_000)
@@ -210,8 +213,6 @@ def eventsearch_index(
 ) -> tuple[Path, dict[str, Any]]:
     """The size's eventsearch index, built (and timed) unless ``--reuse`` finds one; a
     reused one keeps the build figures of the run *before* that built it, if any."""
-    from indexer import store
-
     index = scratch / "eventsearch"
     if args.reuse and store.current_generation(index) is not None:
         log(f"eventsearch: reusing {shown(index)} (build not timed again)")
@@ -239,6 +240,10 @@ def run_size(args: argparse.Namespace, size: int, before: dict[str, Any]) -> dic
     for engine in engines()[1:]:
         folders[engine] = scratch / engine
         figures[engine] = build_peer(engine, folders[engine], events)
+    for engine, folder in folders.items():
+        where = store.current_generation(folder) if engine == "eventsearch" else folder
+        if engine in BYTE_RULES and where is not None:
+            figures[engine]["bytes_by_kind"] = bytes_by_kind(engine, where)
     answers: dict[str, dict[str, Answer]] = {}
     prefixes: list[str] = []
     for engine, folder in folders.items():

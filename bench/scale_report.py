@@ -147,8 +147,20 @@ def _size(run: dict[str, Any], size: int) -> list[str]:
             + " |"
         )
     lines += ["", *_eventsearch_notes(engines.get("eventsearch", {}))]
-    lines += [*_ratios(engines), *_totals(run), *_http(run), ""]
+    lines += [*_ratios(engines), *_bytes(engines), *_totals(run), *_http(run), ""]
     return lines
+
+
+def _bytes(engines: dict[str, Any]) -> list[str]:
+    """What each index's bytes are (bench.index_bytes), for the engines that say."""
+    lines = []
+    for engine, figures in ordered(engines, NAMES):
+        kinds = figures.get("bytes_by_kind")
+        if kinds:
+            largest = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))  # JSON sorts keys
+            parts = ", ".join(f"{kind} {_mb(size)}" for kind, size in largest)
+            lines.append(f"- {NAMES.get(engine, engine)}: {parts}")
+    return ["What the index bytes are (MB):", "", *lines, ""] if lines else []
 
 
 def _eventsearch_notes(figures: dict[str, Any]) -> list[str]:

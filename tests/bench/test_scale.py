@@ -46,6 +46,22 @@ def test_every_engine_and_size_reaches_the_report_and_the_plot(report: Path) -> 
     assert report.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_the_report_says_what_each_index_s_bytes_are(report: Path) -> None:
+    runs = json.loads(report.with_suffix(".json").read_text("utf-8"))["runs"]
+    for size in SIZES:
+        figures = runs[str(size)]["engines"]
+        kinds = figures["eventsearch"]["bytes_by_kind"]
+        assert {"stored fields", "postings + positions", "term dictionary"} <= set(kinds)
+        if "tantivy" in figures:
+            assert {"stored fields", "postings", "positions"} <= set(
+                figures["tantivy"]["bytes_by_kind"]
+            )
+    text = report.read_text("utf-8")
+    assert text.count("What the index bytes are (MB):") == len(SIZES)
+    (line,) = [x for x in text.splitlines() if x.startswith("- eventsearch (in process): ")][:1]
+    assert "stored fields " in line and "postings + positions " in line
+
+
 def test_the_report_names_the_machine_and_no_folder_of_it(report: Path) -> None:
     text = report.read_text("utf-8")
     assert " cores, " in text and " GiB; " in text and "CPython " in text
