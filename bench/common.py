@@ -279,6 +279,21 @@ def machine(peers: bool = False) -> dict[str, str]:
     }
 
 
+def revision() -> str:
+    """The commit the benchmark ran from (short hash, "+changes" when the tree differs from
+    it), or "?" outside a git checkout: results from two revisions must not pass for one."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "?"
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def machine_line() -> str:
     """The machine in one sentence, for the head of a report."""
     m = machine()

@@ -48,7 +48,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine, own_peak_rss_mb, percentile, setup_logging, shown
+from bench.common import (
+    ROOT,
+    machine,
+    own_peak_rss_mb,
+    percentile,
+    revision,
+    setup_logging,
+    shown,
+)
 from bench.compare import (
     IN_PROCESS,
     build_eventsearch,
@@ -273,6 +281,7 @@ def run_size(args: argparse.Namespace, size: int, before: dict[str, Any]) -> dic
         "started": started,
         "load_avg": [load_start, os.getloadavg()],
         "command": args.command,
+        "revision": revision(),
         "settings": settings(args),
         "engines": figures,
         "totals": {

@@ -92,8 +92,8 @@ def _head(data: dict[str, Any], out: Path) -> list[str]:
         "",
         "## Runs",
         "",
-        "| size | command | started | machine | load avg (1 min) start → end |",
-        "| ---: | --- | --- | --- | --- |",
+        "| size | command | revision | started | machine | load avg (1 min) start → end |",
+        "| ---: | --- | --- | --- | --- | --- |",
     ]
     for size in found:
         run = run_of(data, size)
@@ -105,7 +105,8 @@ def _head(data: dict[str, Any], out: Path) -> list[str]:
         )
         load = run.get("load_avg", [[math.nan], [math.nan]])
         lines.append(
-            f"| {size:,} | `{md(run['command'])}` | {run['started']} | {md(facts)} | "
+            f"| {size:,} | `{md(run['command'])}` | {run.get('revision', '?')} | "
+            f"{run['started']} | {md(facts)} | "
             f"{load[0][0]:.2f} → {load[1][0]:.2f} |"
         )
     settings = run_of(data, found[-1]).get("settings", {}) if found else {}

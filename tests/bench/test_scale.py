@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.common import ROOT
+from bench.common import revision as revision_of_checkout
 from bench.scale import engines, main
 from bench.scale_report import NAMES
 
@@ -44,6 +45,13 @@ def test_every_engine_and_size_reaches_the_report_and_the_plot(report: Path) -> 
     assert sorted(runs) == sorted(map(str, SIZES))
     assert all(sorted(runs[str(n)]["engines"]) == sorted(found) for n in SIZES)
     assert report.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_each_size_names_the_revision_it_ran_from(report: Path) -> None:
+    runs = json.loads(report.with_suffix(".json").read_text("utf-8"))["runs"]
+    revision = revision_of_checkout()
+    assert {runs[str(n)]["revision"] for n in SIZES} == {revision}
+    assert f" | {revision} | " in report.read_text("utf-8")
 
 
 def test_the_report_says_what_each_index_s_bytes_are(report: Path) -> None:
