@@ -164,13 +164,7 @@ def compare(outcomes: list[Outcome], baseline: Path) -> str:
 def load_titles(search: Search) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Titles by event id, and for each id the ids of events with the same title."""
     snapshot = search.snapshot()
-    with snapshot.whoosh_lock:
-        stored = list(snapshot.reader.iter_docs())
-    titles = {}
-    for number, fields in stored:
-        if snapshot.columns.live[number]:
-            event = snapshot.stored.unpack(fields)
-            titles[event.id] = event.title
+    titles = {event.id: event.title for event in snapshot.events(snapshot.live_docs)}
     by_title: dict[str, set[str]] = {}
     for event_id, title in titles.items():
         by_title.setdefault(to_simplified(title).strip(), set()).add(event_id)

@@ -89,7 +89,7 @@ def _event_ids(index: Path, rng: random.Random, count: int) -> list[str]:
     from whoosh.index import open_dir
 
     from indexer import store
-    from indexer.stored import StoredEvents
+    from indexer.stored import StoredEvents, packed_events
 
     generation = store.current_generation(index)
     assert generation is not None
@@ -97,9 +97,8 @@ def _event_ids(index: Path, rng: random.Random, count: int) -> list[str]:
     with open_dir(str(generation)).reader() as reader:
         total = reader.doc_count_all()
         docs = rng.sample(range(total), min(count, total))
-        return [
-            stored.unpack(reader.stored_fields(d)).id for d in docs if reader.is_deleted(d) is False
-        ]
+        column = packed_events(reader)
+        return [stored.unpack(column[d]).id for d in docs if reader.is_deleted(d) is False]
 
 
 def request_mix(index: Path, total: int, seed: int) -> tuple[list[str], list[str]]:

@@ -47,11 +47,12 @@ class PlainWhoosh:
         from whoosh.qparser import MultifieldParser
 
         from indexer.schema import TEXT_FIELDS
-        from indexer.stored import StoredEvents
+        from indexer.stored import StoredEvents, packed_events
 
         self.index = open_dir(str(generation))
         self.stored = StoredEvents.load(generation)
         self.searcher = self.index.searcher()
+        self.packed = packed_events(self.searcher.reader())
         self.parser = MultifieldParser(list(TEXT_FIELDS), self.index.schema)
 
     def query(self, params: Params) -> Any:
@@ -70,7 +71,7 @@ class PlainWhoosh:
                 FieldFacet("domain", allow_overlap=True),
             ]
         results = self.searcher.search(self.query(params), **kwargs)
-        ids = [self.stored.unpack(hit.fields()).id for hit in results]
+        ids = [self.stored.unpack(self.packed[hit.docnum]).id for hit in results]
         if grouped:
             results.groups("context")
             results.groups("domain")

@@ -203,11 +203,8 @@ def time_whoosh(generation: Path, requests: Sequence[Request], repeat: int) -> W
 
 def stored_events(snapshot: Any) -> Iterator[tuple[int, Any]]:
     """(document number, event) of the snapshot's live documents."""
-    live = snapshot.columns.live
-    with snapshot.index.reader() as reader:
-        for docnum, fields in reader.iter_docs():
-            if live[docnum]:
-                yield docnum, snapshot.stored.unpack(fields)
+    numbers = snapshot.live_docs.tolist()
+    yield from zip(numbers, snapshot.events(numbers), strict=True)
 
 
 def time_fts(snapshot: Any, requests: Sequence[Request], args: argparse.Namespace) -> Sqlite:

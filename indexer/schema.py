@@ -20,7 +20,7 @@ lang           ID                            "en" / "zh": filter and facet
 day            ID                            "2017-02-03": a day's events, on this day across years
 date           DATETIME, sortable            year/month/range filters, newest/oldest sort
 daydir         ID                            "news/2017/02/3": the unit of incremental updates
-event          STORED                        the whole Event, compressed (indexer.stored)
+event          COLUMN                        the whole Event, compressed (indexer.stored)
 =============  ===========================  =================================================
 
 An event's ids (its own, in ``event``, and its aliases) and the ids its Related list names
@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.formats import Positions
 
 from indexer.analysis import (
@@ -47,7 +47,7 @@ from indexer.analysis import (
     to_simplified,
 )
 from indexer.event import Event
-from indexer.stored import StoredEvents
+from indexer.stored import EVENT_FIELD, StoredEvents
 from indexer.whoosh_compat import EventCodec, single_position
 
 SCHEMA_VERSION = 11  # bump when fields, analysis or parsing change: forces a full rebuild
@@ -120,7 +120,7 @@ def build_schema() -> Schema:
         day=ID,
         date=DATETIME(sortable=True),
         daydir=ID,
-        event=STORED,
+        **{EVENT_FIELD: COLUMN()},  # raw bytes: see indexer.stored
     )
 
 
@@ -155,5 +155,5 @@ def to_document(
         "day": event.date.isoformat(),
         "date": dt.datetime.combine(event.date, dt.time()),
         "daydir": daydir,
-        "event": stored.pack(event),
+        EVENT_FIELD: stored.pack(event),
     }

@@ -1,14 +1,18 @@
-"""How an event is kept in its Whoosh document: the one stored field ``event``, the event's
-JSON compressed by zstd with a dictionary trained on the archive's own events.
+"""How an event is kept in its Whoosh document: the column ``event``, the event's JSON
+compressed by zstd with a dictionary trained on the archive's own events.
 
 A results page reads ten documents out of hundreds of thousands, so each document is
 compressed on its own. Alone, a 3 KB event compresses poorly: what it has in common with
 the others (JSON keys, outlet names and URL prefixes, story headings, the archive's common
 words) is in no window of its own. A dictionary trained from a sample of the archive's
 events supplies that. At 200,000 synthetic events the stored fields took 1,530 bytes per
-event under Whoosh's per-document zlib and take about 920 with a 1 MiB dictionary at
-level 6 (level 3: about 1,000, at a quarter of the compression time; a 256 KiB
-dictionary: about 960), and the dictionary trains in under a second from 1,000 events.
+event under Whoosh's per-document zlib and take about 950 with a dictionary at level 6
+(level 3: about 1,000, at a quarter of the compression time), and the dictionary trains
+in under a second from 1,000 events (4,000 random ones: 940).
+
+The bytes go into a column of raw bytes (Whoosh's ``COLUMN``), not a stored field: Whoosh
+pickles stored values with protocol 2, which writes bytes as a latin-1 string encoded in
+UTF-8, so half of the compressed bytes took two (1,280 bytes per event instead of 950).
 
 Each generation's documents are all read with that generation's dictionary,
 ``events.zdict``: a full build trains a new one (:meth:`StoredEvents.train`), an
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,7 @@ from whoosh.index import open_dir
 from indexer.event import Event
 
 DICTIONARY = "events.zdict"  # in a generation, beside its segments
+EVENT_FIELD = "event"  # the schema's column holding the packed event
 DICTIONARY_BYTES = 1 << 20  # at most; a small archive's is smaller (see _dictionary_size)
 LEVEL = 6
 SAMPLE_EVENTS = 1000  # events a dictionary is trained from (more did not help, above)
@@ -93,13 +98,13 @@ class StoredEvents:
         packed: bytes = compressor.compress(event_json(event))
         return packed
 
-    def unpack(self, fields: Mapping[str, Any]) -> Event:
-        """A document's stored fields -> the Event it was made from."""
+    def unpack(self, packed: bytes) -> Event:
+        """A document's ``event`` column value -> the Event it was made from."""
         decompressor = getattr(self._local, "decompressor", None)
         if decompressor is None:
             decompressor = zstandard.ZstdDecompressor(dict_data=self._prepared)
             self._local.decompressor = decompressor
-        return Event.from_dict(json.loads(decompressor.decompress(fields["event"])))
+        return Event.from_dict(json.loads(decompressor.decompress(packed)))
 
     def __reduce__(self) -> tuple[type[StoredEvents], tuple[bytes | None]]:
         """Sent to indexing workers as the dictionary alone (zstd contexts do not pickle)."""
@@ -110,9 +115,16 @@ def _dictionary_size(sample_bytes: int) -> int:
     return max(min(DICTIONARY_BYTES, sample_bytes // SAMPLE_BYTES_PER_DICTIONARY_BYTE), 4096)
 
 
+def packed_events(reader: Any) -> Any:
+    """The ``event`` column of a Whoosh reader: ``column[docnum]`` is the packed event."""
+    return reader.column_reader(EVENT_FIELD)
+
+
 def live_events(generation: Path) -> list[Event]:
     """Every live event of *generation*, in document order: for tools and tests that read
     a whole index (a searcher reads a few at a time, through its snapshot)."""
     stored = StoredEvents.load(generation)
-    with open_dir(str(generation)).searcher() as searcher:
-        return [stored.unpack(fields) for fields in searcher.all_stored_fields()]
+    with open_dir(str(generation)).reader() as reader:
+        column = packed_events(reader)
+        live = (d for d in range(reader.doc_count_all()) if not reader.is_deleted(d))
+        return [stored.unpack(column[d]) for d in live]

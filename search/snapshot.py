@@ -42,7 +42,7 @@ from indexer.dates import calendar_parts, day_months, day_years
 from indexer.event import Event
 from indexer.postings import PostingsTable, load_postings
 from indexer.schema import TEXT_FIELDS, TEXT_OF_GRAMS, context_key
-from indexer.stored import StoredEvents
+from indexer.stored import StoredEvents, packed_events
 from indexer.whoosh_compat import open_searcher, posting_positions
 from search.evaluate import TermCache
 from search.evaluate import evaluate as evaluate_query
@@ -115,6 +115,7 @@ class Snapshot:
         self.columns: Columns = load_columns(generation)
         self.table: PostingsTable | None = load_postings(generation)  # frequent terms
         self.stored = StoredEvents.load(generation)  # how its documents keep events
+        self._packed = packed_events(self.reader)
         self.schema = self.index.schema
         self.doc_total = self.columns.doc_count
         self.live_count = int(np.count_nonzero(self.columns.live))
@@ -138,8 +139,8 @@ class Snapshot:
         """The events of these document numbers, read in one hold of the Whoosh lock and
         decompressed outside it."""
         with self.whoosh_lock:
-            fields = [self.searcher.stored_fields(int(d)) for d in docs]
-        return [self.stored.unpack(f) for f in fields]
+            packed = [self._packed[int(d)] for d in docs]
+        return [self.stored.unpack(p) for p in packed]
 
     def evaluate(self, query: wq.Query) -> Matches:
         """All live documents matching *query*, with BM25F scores."""

@@ -366,7 +366,7 @@ def test_event_script_survives_the_stored_form() -> None:
     stored = StoredEvents()
     document = to_document(event, DAY, stored)
 
-    assert stored.unpack({"event": document["event"]}).lang_tag == "zh-Hant"
+    assert stored.unpack(document["event"]).lang_tag == "zh-Hant"
 
 
 def test_english_summary_under_a_chinese_title_keeps_its_own_language() -> None:

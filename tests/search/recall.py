@@ -60,15 +60,11 @@ def scan_text(text: str) -> str:
 
 def live_docs(snapshot: Snapshot) -> list[Doc]:
     """Every live event of *snapshot* with its document number."""
-    with snapshot.whoosh_lock:
-        stored = list(snapshot.reader.iter_docs())
-    live = snapshot.columns.live
-    docs = []
-    for number, fields in stored:
-        if live[number]:
-            event = snapshot.stored.unpack(fields)
-            docs.append(Doc(number, event, scan_text(f"{event.title}\n{event.summary}")))
-    return docs
+    numbers = snapshot.live_docs.tolist()
+    return [
+        Doc(number, event, scan_text(f"{event.title}\n{event.summary}"))
+        for number, event in zip(numbers, snapshot.events(numbers), strict=True)
+    ]
 
 
 def _han_words(text: str) -> Iterator[str]:
