@@ -11,7 +11,7 @@ worker processes) and read a term's postings as two slices::
     keys     S[T]     b"title killed", … sorted: field, a space, the term (utf-8)
     starts   int64[T+1]   term t's postings are docs[starts[t]:starts[t+1]]
     docs     int32[P]     live document numbers (the whole generation's), ascending
-    weights  float32[P]   the term's Whoosh weight in each (``matcher.weight()``)
+    weights  float16[P]   the term's Whoosh weight in each (``matcher.weight()``)
 
 Only documents live in the generation are kept (a generation never changes, so neither
 do they). A full build reads every segment; an incremental run (a new segment unless
@@ -66,7 +66,10 @@ class PostingsTable:
     keys: npt.NDArray[np.bytes_] = field(metadata=_kept(np.bytes_))
     starts: npt.NDArray[np.int64] = field(metadata=_kept(np.int64))
     docs: Docs = field(metadata=_kept(np.int32))
-    weights: Weights = field(metadata=_kept(np.float32))
+    # Whoosh's weights are frequencies times the analyzer's weight (quarters, halves and
+    # wholes here): float16 holds those exactly below 512, in half the bytes (17 MB of the
+    # 200k index). A table with a weight it cannot hold exactly is saved as float32.
+    weights: npt.NDArray[np.float16 | np.float32] = field(metadata=_kept(np.float16))
 
     def find(self, fieldname: str, text: str) -> tuple[Docs, Weights] | None:
         """The term's documents and weights (views of the table), or None if not tabled."""
@@ -77,7 +80,7 @@ class PostingsTable:
         if at == len(self.keys) or self.keys[at] != key:
             return None
         start, end = int(self.starts[at]), int(self.starts[at + 1])
-        return self.docs[start:end], self.weights[start:end]
+        return self.docs[start:end], self.weights[start:end].astype(np.float32)
 
     def terms(self) -> list[tuple[str, str]]:
         """Every tabled (field, term)."""
@@ -103,7 +106,11 @@ def _save(generation: Path, table: PostingsTable) -> None:
     folder = generation / POSTINGS
     folder.mkdir()
     for f in fields(PostingsTable):
-        np.save(folder / f"{f.name}.npy", np.asarray(getattr(table, f.name), f.metadata["dtype"]))
+        value = np.asarray(getattr(table, f.name))
+        kept = value.astype(f.metadata["dtype"])
+        if kept.dtype.kind == "f" and not np.array_equal(kept, value):  # not held exactly
+            kept = value.astype(np.float32)
+        np.save(folder / f"{f.name}.npy", kept)
 
 
 def write_postings(generation: Path, base: Path | None = None) -> None:

@@ -66,7 +66,7 @@ def assert_table_is_the_walk(index: Path, min_docs: int) -> PostingsTable:
     assert table is not None
     expected = walked(generation, min_docs)
     assert tabled(table) == expected
-    assert table.docs.dtype == np.int32 and table.weights.dtype == np.float32
+    assert table.docs.dtype == np.int32 and table.weights.dtype == np.float16  # held exactly
     return table
 
 
@@ -136,3 +136,14 @@ def test_a_generation_written_before_tables_has_none(archive_copy: Path, tmp_pat
     run(archive_copy, tmp_path / "ix", workers=1)
     shutil.rmtree(current(tmp_path / "ix") / POSTINGS)
     assert load_postings(current(tmp_path / "ix")) is None
+
+
+def test_weights_float16_cannot_hold_exactly_are_kept_as_float32(tmp_path: Path) -> None:
+    weights = np.asarray([1.0, 0.25, 1000.3], np.float32)  # 1000.3 is no float16
+    table = indexer.postings._table([b"title storm"], [(np.arange(3, dtype=np.int32), weights)])
+    indexer.postings._save(tmp_path, table)
+
+    saved = load_postings(tmp_path)
+    assert saved is not None and saved.weights.dtype == np.float32
+    found = saved.find("title", "storm")
+    assert found is not None and found[1].tolist() == weights.tolist()
