@@ -20,6 +20,7 @@ STORED, POSTINGS, POSITIONS, TERMS = "stored fields", "postings", "positions", "
 RULES: dict[str, Rules] = {
     "eventsearch": (
         ("._stored.col", STORED),
+        (".event.col", STORED),  # the packed events' column (indexer.stored)
         ("events.zdict", STORED),  # the dictionary the stored fields are compressed with
         (".pst", "postings + positions"),  # Whoosh keeps a posting's positions inline
         (".trm", TERMS),

@@ -71,8 +71,11 @@ class PostingsTable:
     # 200k index). A table with a weight it cannot hold exactly is saved as float32.
     weights: npt.NDArray[np.float16 | np.float32] = field(metadata=_kept(np.float16))
 
-    def find(self, fieldname: str, text: str) -> tuple[Docs, Weights] | None:
-        """The term's documents and weights (views of the table), or None if not tabled."""
+    def find(
+        self, fieldname: str, text: str
+    ) -> tuple[Docs, npt.NDArray[np.float16 | np.float32]] | None:
+        """The term's documents and weights (views of the table, the weights float16 or
+        float32 as saved), or None if not tabled."""
         key = term_key(fieldname, text)
         if len(key) > self.keys.dtype.itemsize:  # longer than every key: searchsorted cuts it
             return None
@@ -80,7 +83,7 @@ class PostingsTable:
         if at == len(self.keys) or self.keys[at] != key:
             return None
         start, end = int(self.starts[at]), int(self.starts[at + 1])
-        return self.docs[start:end], self.weights[start:end].astype(np.float32)
+        return self.docs[start:end], self.weights[start:end]
 
     def terms(self) -> list[tuple[str, str]]:
         """Every tabled (field, term)."""

@@ -163,8 +163,9 @@ class Snapshot:
         if tabled is not None:  # copies: callers may own what they are given
             if self.whoosh_lock.closed:  # as any read after close
                 raise ReaderClosed("this index generation was closed")
-            docs, tf = tabled
-            return np.array(docs), np.array(tf) if weighted else np.empty(0, np.float32)
+            found, found_tf = tabled
+            copied = np.array(found_tf, np.float32) if weighted else np.empty(0, np.float32)
+            return np.array(found), copied
         ids: list[int] = []
         weights: list[float] = []
         with self.whoosh_lock:

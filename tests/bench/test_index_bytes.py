@@ -21,6 +21,7 @@ def test_every_byte_of_a_generation_is_counted_under_one_kind(tmp_path: Path) ->
     assert sum(kinds.values()) == disk_usage(generation)
     assert {"stored fields", "postings + positions", "term dictionary"} <= set(kinds)
     assert {"search columns + vocabulary", "manifest (per-day state)"} <= set(kinds)
+    assert kinds["stored fields"] > kinds["field lengths + dates (Whoosh)"]  # events count
     assert list(kinds.values()) == sorted(kinds.values(), reverse=True)
 
 

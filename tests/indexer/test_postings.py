@@ -50,7 +50,7 @@ def tabled(table: PostingsTable) -> Walked:
     for field, text in table.terms():
         hit = table.find(field, text)
         assert hit is not None, (field, text)
-        found[(field, text)] = (hit[0].tolist(), hit[1].tolist())
+        found[(field, text)] = (hit[0].tolist(), hit[1].astype(np.float64).tolist())
     return found
 
 
