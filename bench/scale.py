@@ -35,6 +35,7 @@ time (``--sizes 1000000`` adds the million to the earlier ones) and the report a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.util
 import json
@@ -79,6 +80,7 @@ from indexer.event import Event
 SIZES = (20_000, 200_000, 1_000_000)
 WORKLOADS = ("plain", "full", "suggest")
 KIND = "synth"
+BUILT = "eventsearch-build.json"  # in SCRATCH/n<N>/: the figures of the build of its index
 DEFAULT_OUT = ROOT / "docs" / "benchmarks" / "scale.md"
 
 log = logging.getLogger("bench.scale").info
@@ -219,18 +221,27 @@ def server_figures(run: ServerRun) -> dict[str, Any]:
 def eventsearch_index(
     args: argparse.Namespace, archive: Path, scratch: Path, before: dict[str, Any]
 ) -> tuple[Path, dict[str, Any]]:
-    """The size's eventsearch index, built (and timed) unless ``--reuse`` finds one; a
-    reused one keeps the build figures of the run *before* that built it, if any."""
+    """The size's eventsearch index, built (and timed) unless ``--reuse`` finds one. The
+    build's figures are written beside the index (``BUILT``), so a reused index reports
+    the build that made it, whichever run (or ``--build-only``) that was; an index built
+    before that file existed keeps the figures of the size's run *before*."""
     index = scratch / "eventsearch"
     if args.reuse and store.current_generation(index) is not None:
         log(f"eventsearch: reusing {shown(index)} (build not timed again)")
+        with contextlib.suppress(FileNotFoundError):
+            return index, json.loads((scratch / BUILT).read_text("utf-8"))
         built = before.get("engines", {}).get("eventsearch", {})
         kept = {k: built[k] for k in ("build_s", "bytes", "steps") if k in built}
         return index, {**kept, "built_by_run": before.get("started")} if kept else {}
     shutil.rmtree(index, ignore_errors=True)
+    (scratch / BUILT).unlink(missing_ok=True)
+    started = dt.datetime.now().isoformat(timespec="seconds")
     log(f"eventsearch: building {shown(index)} from {shown(archive)}")
-    built = build_eventsearch(archive, index, args.workers)
-    return index, {"build_s": built["seconds"], "bytes": built["bytes"], "steps": built}
+    steps = build_eventsearch(archive, index, args.workers)
+    built = {"build_s": steps["seconds"], "bytes": steps["bytes"], "steps": steps}
+    record = {**built, "built_by_run": started, "built_at_revision": revision()}
+    (scratch / BUILT).write_text(json.dumps(record, indent=1) + "\n", "utf-8")
+    return index, built
 
 
 def run_size(args: argparse.Namespace, size: int, before: dict[str, Any]) -> dict[str, Any]:
@@ -340,6 +351,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--reuse", action="store_true", help="reuse an eventsearch index built before"
     )
     parser.add_argument("--keep", action="store_true", help="keep the peers' indexes")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="only build (and time) each size's eventsearch index, for a later --reuse run",
+    )
     parser.add_argument("--render", action="store_true", help="only re-render OUT from OUT.json")
     args = parser.parse_args(argv)
     given = list(argv if argv is not None else sys.argv[1:])
@@ -365,6 +381,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     data_path = args.out.with_suffix(".json")
     data = load_results(data_path)
+    if args.build_only:
+        for size in args.sizes:
+            scratch = args.scratch / f"n{size}"
+            scratch.mkdir(parents=True, exist_ok=True)
+            _, built = eventsearch_index(args, archive_of(args, size), scratch, {})
+            log(f"eventsearch: {size:,} events built in {built['build_s']:.1f} s")
+        return 0
     if not args.render:
         for size in args.sizes:
             before = data["runs"].get(str(size), {})

@@ -169,8 +169,10 @@ def _eventsearch_notes(figures: dict[str, Any]) -> list[str]:
     notes = []
     if figures.get("built_by_run"):
         notes.append(
-            "eventsearch's build figures are those of the run started "
-            f"{figures['built_by_run']}, which built the index; this run reused it (`--reuse`)."
+            "eventsearch's build figures are those of the build started "
+            f"{figures['built_by_run']}"
+            + (f" at {figures['built_at_revision']}" if figures.get("built_at_revision") else "")
+            + ", which made the index; this run reused it (`--reuse`)."
         )
     if figures.get("settle_s") is not None:
         notes.append(

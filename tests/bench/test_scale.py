@@ -12,7 +12,7 @@ import pytest
 
 from bench.common import ROOT
 from bench.common import revision as revision_of_checkout
-from bench.scale import engines, main
+from bench.scale import BUILT, engines, eventsearch_index, main, parse_args
 from bench.scale_report import NAMES
 
 SIZES = (300, 1200)
@@ -81,3 +81,15 @@ def test_the_report_is_rendered_again_from_its_json_alone(report: Path) -> None:
     report.unlink()
     main(["--render", "--out", str(report)])
     assert report.read_text("utf-8") == before
+
+
+def test_a_reused_index_reports_the_build_that_made_it(tmp_path: Path) -> None:
+    common = ["--sizes", "300", "--work", str(tmp_path / "data"), "--scratch", str(tmp_path)]
+    assert main(["--build-only", *common]) == 0
+    recorded = json.loads((tmp_path / "n300" / BUILT).read_text("utf-8"))
+    assert recorded["build_s"] > 0 and recorded["built_at_revision"] == revision_of_checkout()
+    args = parse_args(["--reuse", *common])
+    before = {"engines": {"eventsearch": {"build_s": 1e9}}, "started": "an older run"}
+    index, figures = eventsearch_index(args, tmp_path / "data", tmp_path / "n300", before)
+    assert figures == recorded  # not the figures of the size's run before
+    assert (index / "CURRENT").exists()
